@@ -45,6 +45,10 @@ export abstract class BatchedCore<State = unknown> {
   abstract stateAt(i: number): State;
   abstract abstraction(): string;
   abstract success(state: State): boolean;
+  /** Success predicate of env `i` now; override with an allocation-free version when cheap. */
+  successAt(i: number): boolean {
+    return this.success(this.stateAt(i));
+  }
   /** RGB frame of env `i`. */
   abstract renderAt(i: number, opts?: RenderOptions): Frame;
 

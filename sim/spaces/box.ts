@@ -4,7 +4,7 @@
  * Sampling follows Gymnasium: uniform on dimensions bounded on both sides, shifted exponential on
  * half-bounded ones, standard normal on unbounded ones.
  */
-import { Space, type SpaceSpec, assertShape, shapeSize } from './space.ts';
+import { Space, type SampleOptions, type SpaceSpec, assertShape, shapeSize } from './space.ts';
 
 export interface BoxOptions {
   readonly low: number | ArrayLike<number>;
@@ -38,7 +38,8 @@ export class Box extends Space<Float32Array> {
     this.boundedBelow = new Uint8Array(this.flatDim);
     this.boundedAbove = new Uint8Array(this.flatDim);
     for (let i = 0; i < this.flatDim; i++) {
-      if (Number.isNaN(this.low[i]) || Number.isNaN(this.high[i])) throw new RangeError(`Box bounds must not be NaN (index ${i})`);
+      if (Number.isNaN(this.low[i])) throw new RangeError(`Box low[${i}] = NaN; bounds must be numbers or ±Infinity`);
+      if (Number.isNaN(this.high[i])) throw new RangeError(`Box high[${i}] = NaN; bounds must be numbers or ±Infinity`);
       if (this.low[i] > this.high[i]) {
         throw new RangeError(`Box low[${i}] = ${this.low[i]} is greater than high[${i}] = ${this.high[i]}`);
       }
@@ -53,7 +54,12 @@ export class Box extends Space<Float32Array> {
     return manner === 'both' ? below && above : manner === 'below' ? below : above;
   }
 
-  sample(): Float32Array {
+  /** Box takes neither mask nor probability (Gymnasium raises too); passing one is a caller bug. */
+  sample(options: SampleOptions = {}): Float32Array {
+    if (options.mask !== undefined) throw new TypeError(`Box.sample cannot take a mask, got ${String(options.mask)}`);
+    if (options.probability !== undefined) {
+      throw new TypeError(`Box.sample cannot take a probability, got ${String(options.probability)}`);
+    }
     const out = new Float32Array(this.flatDim);
     this.sampleInto(out, 0);
     return out;
@@ -92,7 +98,8 @@ export class Box extends Space<Float32Array> {
   }
 
   flatten(x: Float32Array, out = new Float32Array(this.flatDim), offset = 0): Float32Array {
-    out.set(x.length === this.flatDim ? x : x.subarray(0, this.flatDim), offset);
+    if (x.length !== this.flatDim) throw new RangeError(`Box.flatten: value has length ${x.length}, expected ${this.flatDim}`);
+    out.set(x, offset);
     return out;
   }
 

@@ -23,10 +23,17 @@ export abstract class Space<T> {
   /** Number of float32 slots in `flatten(x)`. */
   abstract readonly flatDim: number;
   protected rng: Rng;
+  /**
+   * True once a seed was passed to the constructor or to `seed()`. A Dict or Tuple built without a seed
+   * gives its never-seeded children derived seeds (so two `Box` children do not draw the same stream)
+   * and leaves explicitly seeded children alone, as Gymnasium does.
+   */
+  protected seededExplicitly: boolean;
 
   constructor(seed?: number) {
     if (seed !== undefined) assertSeed(seed);
     this.rng = new Rng(seed ?? 0);
+    this.seededExplicitly = seed !== undefined;
   }
 
   /** Reseed; returns the seeds used (this space's first, then children's for composite spaces). */
@@ -34,7 +41,22 @@ export abstract class Space<T> {
     const s = seed ?? 0;
     assertSeed(s);
     this.rng = new Rng(s);
+    this.seededExplicitly = true;
     return [s];
+  }
+
+  /**
+   * Use `seed` unless this space was seeded explicitly, without marking it seeded. Dict and Tuple call
+   * this on their children when built without a seed, and pass it on to their own children; explicit
+   * seeds always win. Not for general use: call `seed()` to seed a space.
+   */
+  seedIfUnseeded(seed: number): void {
+    if (!this.seededExplicitly) this.rng = new Rng(seed);
+  }
+
+  /** Whether this space was given a seed (constructor or `seed()`), rather than running on the default 0. */
+  get isSeeded(): boolean {
+    return this.seededExplicitly;
   }
 
   /** The space's generator (for saving or restoring its state). */
@@ -57,6 +79,9 @@ export abstract class Space<T> {
   }
 }
 
+/** The value type of a space: `SpaceValue<Discrete>` is `number`. */
+export type SpaceValue<S> = S extends Space<infer T> ? T : never;
+
 /** Product of a shape's dimensions (1 for a scalar shape). */
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
@@ -70,4 +95,12 @@ export function assertShape(shape: readonly number[], field: string): void {
       throw new RangeError(`${field} must hold non-negative integers, got [${shape.join(', ')}]`);
     }
   }
+}
+
+/** Short description of an unexpected value, for error messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'object') return v.constructor?.name ?? 'an object';
+  return `${typeof v} ${String(v)}`;
 }

@@ -1,0 +1,169 @@
+/**
+ * NativeVectorEnv: a vector env over a family's batched SoA core (`BatchedCore`), with the TimeLimit,
+ * autoreset and episode statistics done in typed arrays. Allocates nothing per step.
+ */
+import type { BatchedCore } from '../batched.ts';
+import { Rng, assertSeed, deriveSeed } from '../rng.ts';
+import type { Space } from '../spaces/space.ts';
+import { type ActionChecker, makeActionChecker } from './action_check.ts';
+import {
+  type AutoresetMode,
+  EpisodeTracker,
+  type VecBuffers,
+  type VecInfos,
+  type VecResetOptions,
+  type VecStepResult,
+  type VectorEnv,
+  allocBuffers,
+  checkAutoresetMode,
+  checkBuffers,
+  subSeeds,
+} from './vector_env.ts';
+
+export interface NativeVectorEnvOptions {
+  readonly autoresetMode?: AutoresetMode;
+  readonly maxEpisodeSteps?: number;
+  /** Check every action against the action space each step (default true; O(N)). */
+  readonly validateActions?: boolean;
+}
+
+export class NativeVectorEnv implements VectorEnv {
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Space<unknown>;
+  readonly singleActionSpace: Space<unknown>;
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly autoresetMode: AutoresetMode;
+  readonly maxEpisodeSteps: number | undefined;
+  readonly buffers: VecBuffers;
+  private readonly rngs: Rng[];
+  private readonly elapsed: Int32Array;
+  /** 1 = env ended on the previous step and must be reset (next-step) or reset by the user (disabled). */
+  private readonly needsReset: Uint8Array;
+  private readonly skip: Uint8Array;
+  private readonly stats: EpisodeTracker;
+  private readonly finalObs: Float32Array;
+  private readonly finalObsMask: Uint8Array;
+  private readonly infos: VecInfos;
+  private readonly checkActions: ActionChecker | undefined;
+  private hasReset = false;
+  private closed = false;
+
+  constructor(readonly core: BatchedCore, opts: NativeVectorEnvOptions = {}) {
+    this.numEnvs = core.numEnvs;
+    this.singleObservationSpace = core.observationSpace;
+    this.singleActionSpace = core.actionSpace;
+    this.obsDim = core.obsDim;
+    this.actDim = core.actDim;
+    this.autoresetMode = checkAutoresetMode(opts.autoresetMode ?? 'next-step');
+    if (opts.maxEpisodeSteps !== undefined && (!Number.isInteger(opts.maxEpisodeSteps) || opts.maxEpisodeSteps <= 0)) {
+      throw new RangeError(`maxEpisodeSteps must be a positive integer, got ${opts.maxEpisodeSteps}`);
+    }
+    this.maxEpisodeSteps = opts.maxEpisodeSteps;
+    const n = this.numEnvs;
+    this.buffers = allocBuffers(n, this.obsDim);
+    this.rngs = Array.from({ length: n }, (_, i) => new Rng(deriveSeed(0, i)));
+    this.elapsed = new Int32Array(n);
+    this.needsReset = new Uint8Array(n);
+    this.skip = new Uint8Array(n);
+    this.stats = new EpisodeTracker(n);
+    this.finalObs = new Float32Array(this.autoresetMode === 'same-step' ? n * this.obsDim : 0);
+    this.finalObsMask = new Uint8Array(n);
+    this.infos = this.autoresetMode === 'same-step'
+      ? { episode: this.stats.info, _episode: this.stats.mask, finalObs: this.finalObs, _finalObs: this.finalObsMask }
+      : { episode: this.stats.info, _episode: this.stats.mask };
+    this.checkActions = opts.validateActions === false ? undefined : makeActionChecker(this.singleActionSpace, this.actDim);
+  }
+
+  /** RNG of sub-env i (for checkpoints and tests). */
+  rngAt(i: number): Rng {
+    return this.rngs[i];
+  }
+
+  reset(opts: VecResetOptions = {}): [Float32Array, VecInfos] {
+    if (this.closed) throw new Error('reset() called on a closed vector env');
+    const n = this.numEnvs;
+    const mask = opts.resetMask;
+    if (mask !== undefined && mask.length !== n) throw new RangeError(`resetMask has length ${mask.length}, expected numEnvs = ${n}`);
+    if (opts.seed !== undefined) {
+      const seeds = subSeeds(opts.seed, n, deriveSeed);
+      for (let i = 0; i < n; i++) {
+        if (mask && !mask[i]) continue;
+        assertSeed(seeds[i], `seed[${i}]`);
+        this.rngs[i] = new Rng(seeds[i]);
+      }
+    }
+    const now = performance.now();
+    const obs = this.buffers.obs;
+    for (let i = 0; i < n; i++) {
+      if (mask && !mask[i]) continue;
+      this.core.resetAt(i, this.rngs[i], opts.options, obs, i * this.obsDim);
+      this.elapsed[i] = 0;
+      this.needsReset[i] = 0;
+      this.stats.begin(i, now);
+    }
+    this.stats.mask.fill(0);
+    this.finalObsMask.fill(0);
+    this.hasReset = true;
+    return [obs, {}];
+  }
+
+  step(actions: Float32Array, out: VecBuffers = this.buffers): VecStepResult {
+    if (!this.hasReset) throw new Error('Cannot call step() before calling reset()');
+    if (out !== this.buffers) checkBuffers(out, this.numEnvs, this.obsDim);
+    const n = this.numEnvs;
+    const dim = this.obsDim;
+    const { obs, reward, terminated, truncated } = out;
+    const mode = this.autoresetMode;
+    if (mode === 'disabled') {
+      for (let i = 0; i < n; i++) {
+        if (this.needsReset[i]) throw new Error(`env ${i} has ended; with autoresetMode 'disabled' call reset({resetMask}) before stepping it`);
+      }
+    }
+    this.checkActions?.(actions, n);
+    const skip = this.skip;
+    if (mode === 'next-step') skip.set(this.needsReset);
+    this.core.step(actions, skip, obs, reward, terminated);
+    this.stats.mask.fill(0);
+    if (mode === 'same-step') this.finalObsMask.fill(0);
+    const now = performance.now();
+    const limit = this.maxEpisodeSteps ?? 0x7fffffff;
+    for (let i = 0; i < n; i++) {
+      if (skip[i]) {
+        // next-step autoreset: this step is the reset.
+        this.core.resetAt(i, this.rngs[i], undefined, obs, i * dim);
+        reward[i] = 0;
+        terminated[i] = 0;
+        truncated[i] = 0;
+        this.elapsed[i] = 0;
+        this.needsReset[i] = 0;
+        this.stats.begin(i, now);
+        continue;
+      }
+      this.elapsed[i]++;
+      truncated[i] = this.elapsed[i] >= limit ? 1 : 0;
+      this.stats.add(i, reward[i]);
+      if (terminated[i] | truncated[i]) {
+        this.stats.finish(i, now, this.core.successAt(i));
+        if (mode === 'same-step') {
+          this.finalObs.set(obs.subarray(i * dim, (i + 1) * dim), i * dim);
+          this.finalObsMask[i] = 1;
+          this.core.resetAt(i, this.rngs[i], undefined, obs, i * dim);
+          this.elapsed[i] = 0;
+          this.stats.begin(i, now);
+        } else {
+          this.needsReset[i] = 1;
+        }
+      }
+    }
+    return [obs, reward, terminated, truncated, this.infos];
+  }
+
+  stateAt(i: number): unknown {
+    return this.core.stateAt(i);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}

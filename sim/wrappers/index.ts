@@ -1,0 +1,11 @@
+export { Wrapper } from './wrapper.ts';
+export { OrderEnforcing } from './order_enforcing.ts';
+export { TimeLimit } from './time_limit.ts';
+export { RecordEpisodeStatistics, type EpisodeStats } from './record_episode_statistics.ts';
+export { NormalizeObservation } from './normalize_observation.ts';
+export { NormalizeReward } from './normalize_reward.ts';
+export { ClipAction } from './clip_action.ts';
+export { RescaleAction } from './rescale_action.ts';
+export { TransformReward } from './transform_reward.ts';
+export { FrameStack } from './frame_stack.ts';
+export { RewardWrapper, type RewardWrapperOptions } from './reward_wrapper.ts';
