@@ -56,7 +56,7 @@ export interface MetricRecord {
 }
 
 export interface MetricsWriterOptions {
-  /** Append to the file once this many bytes are buffered, without fsync (default 64 KiB). */
+  /** Append to the file once about this many bytes are buffered, without fsync (default 64 KiB). */
   readonly bufferBytes?: number;
   /** Clock in Unix seconds, for `wall` when `addScalar` gets none (default `Date.now() / 1000`). */
   readonly now?: () => number;

@@ -257,7 +257,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   const tensors: TensorMap = {};
   for (const s of spans) {
     const copy = bytes.slice(dataStart + s.begin, dataStart + s.end);
-    setOwn(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: new DTYPES[s.dtype].array(copy.buffer) });
+    setOwn<Tensor>(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: new DTYPES[s.dtype].array(copy.buffer) });
   }
   return { tensors, metadata };
 }

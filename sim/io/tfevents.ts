@@ -34,8 +34,8 @@
  * with one Summary.Value. `simple_value` is a float32, so values read back as `Math.fround(value)`.
  *
  * Resume: with `purgeStep` the writer first records a SessionLog START at that step; TensorBoard's
- * event accumulator then discards events with step ≥ `purgeStep` read before it (the crashed run's
- * orphans). Pass `checkpointStep + 1`, matching `truncateMetricsAfter(path, checkpointStep)`.
+ * (Python) event accumulator then discards events with step ≥ `purgeStep` read before it (the crashed
+ * run's orphans, from an older event file in the same folder). Pass `checkpointStep + 1`, matching `truncateMetricsAfter(path, checkpointStep)`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -291,6 +291,8 @@ export interface TfEventsWriterOptions {
   readonly hostname?: string;
   /** Clock in Unix seconds (default `Date.now() / 1000`). */
   readonly now?: () => number;
+  /** Append to the file once about this many bytes are buffered, without fsync (default 64 KiB). */
+  readonly bufferBytes?: number;
   /** Write a SessionLog START at this step first, so TensorBoard drops older events at steps ≥ it (resume). */
   readonly purgeStep?: number;
 }
@@ -300,10 +302,13 @@ export class TfEventsWriter implements ScalarWriter {
   readonly path: string;
   private fd: number | undefined;
   private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly bufferBytes: number;
   private readonly now: () => number;
 
   constructor(logDir: string, opts: TfEventsWriterOptions = {}) {
     this.now = opts.now ?? (() => Date.now() / 1000);
+    this.bufferBytes = opts.bufferBytes ?? 65536;
     const wall = this.now();
     const host = (opts.hostname ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
     fs.mkdirSync(logDir, { recursive: true });
@@ -319,16 +324,23 @@ export class TfEventsWriter implements ScalarWriter {
   addScalar(tag: string, value: number, step: number, wall: number = this.now()): void {
     checkScalar(tag, value, step, wall);
     if (this.fd === undefined) throw new Error(`TfEventsWriter(${this.path}): addScalar after close()`);
-    this.pending.push(frameRecord(encodeEvent({ wallTime: wall, step, summary: [{ tag, simpleValue: value }] })));
+    const record = frameRecord(encodeEvent({ wallTime: wall, step, summary: [{ tag, simpleValue: value }] }));
+    this.pending.push(record);
+    this.pendingBytes += record.length;
+    if (this.pendingBytes >= this.bufferBytes) this.drain();
+  }
+
+  private drain(): void {
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const bytes = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (let off = 0; off < bytes.length; ) off += fs.writeSync(this.fd, bytes, off, bytes.length - off);
   }
 
   flush(): void {
     if (this.fd === undefined) return;
-    if (this.pending.length > 0) {
-      const bytes = Buffer.concat(this.pending);
-      this.pending = [];
-      for (let off = 0; off < bytes.length; ) off += fs.writeSync(this.fd, bytes, off, bytes.length - off);
-    }
+    this.drain();
     fs.fsyncSync(this.fd);
   }
 

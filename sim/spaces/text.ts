@@ -71,13 +71,17 @@ export class Text extends Space<string> {
     if (mask !== undefined && probability !== undefined) {
       throw new TypeError('Text.sample: pass either mask or probability, not both');
     }
-    const [length, charMask] = mask === undefined ? [] : this.pair(mask, 'mask');
-    const [pLength, charProb] = probability === undefined ? [] : this.pair(probability, 'probability');
+    const [length, charMask] = mask === undefined ? [undefined, undefined] : this.pair(mask, 'mask');
+    const [pLength, charProb] = probability === undefined ? [undefined, undefined] : this.pair(probability, 'probability');
     const fixed = length ?? pLength;
-    if (fixed !== undefined && (!Number.isInteger(fixed) || (fixed as number) < this.minLength || (fixed as number) > this.maxLength)) {
+    let n: number;
+    if (fixed === undefined) {
+      n = this.rng.integers(this.minLength, this.maxLength);
+    } else if (typeof fixed === 'number' && Number.isInteger(fixed) && fixed >= this.minLength && fixed <= this.maxLength) {
+      n = fixed;
+    } else {
       throw new RangeError(`Text sample length = ${String(fixed)} must be an integer in [${this.minLength}, ${this.maxLength}]`);
     }
-    const n = (fixed as number | undefined) ?? this.rng.integers(this.minLength, this.maxLength);
     const k = this.characters.length;
     let out = '';
     if (charMask !== undefined) {
