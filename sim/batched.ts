@@ -52,6 +52,26 @@ export abstract class BatchedCore<State = unknown> {
   /** RGB frame of env `i`. */
   abstract renderAt(i: number, opts?: RenderOptions): Frame;
 
+  /**
+   * The core's per-env state arrays (every typed-array field), for checkpoints. Cores whose state is
+   * not all in typed-array fields override both methods.
+   */
+  snapshot(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const [k, v] of Object.entries(this)) if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out[k] = Array.from(v as unknown as ArrayLike<number>);
+    return out;
+  }
+
+  restore(snap: Record<string, number[]>): void {
+    for (const [k, v] of Object.entries(this)) {
+      if (!ArrayBuffer.isView(v) || v instanceof DataView) continue;
+      const saved = snap[k];
+      const arr = v as unknown as { length: number; set(a: ArrayLike<number>): void };
+      if (!saved || saved.length !== arr.length) throw new Error(`core snapshot is missing '${k}' or has the wrong length`);
+      arr.set(saved);
+    }
+  }
+
   /** Convert one env's action (as the action space holds it) into the flat layout at `out[off..]`. */
   abstract writeAction(action: unknown, out: Float32Array, off: number): void;
 }

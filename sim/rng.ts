@@ -126,8 +126,10 @@ export class Rng {
     return this.prng.state();
   }
 
+  /** Continue from a saved state; `seed` becomes undefined, as the stream no longer follows from it. */
   setState(state: RngState): void {
     this.prng = seedrandom.alea('', { state: { ...state } });
+    this.seed = undefined;
   }
 
   clone(): Rng {

@@ -63,23 +63,23 @@ const NAME = 'CartPole-v1';
 export const CartPoleParamsSchema = z
   .object({
     /** Gravitational acceleration [m/s²]. */
-    gravity: z.number().positive().finite().default(9.8),
+    gravity: z.number().positive().default(9.8),
     /** Cart mass [kg]. */
-    massCart: z.number().positive().finite().default(1.0),
+    massCart: z.number().positive().default(1.0),
     /** Pole mass [kg]. */
-    massPole: z.number().positive().finite().default(0.1),
+    massPole: z.number().positive().default(0.1),
     /** HALF the pole's length [m] (Gymnasium's `length`). */
-    length: z.number().positive().finite().default(0.5),
+    length: z.number().positive().default(0.5),
     /** Magnitude of the push [N]. */
-    forceMag: z.number().positive().finite().default(10.0),
+    forceMag: z.number().positive().default(10.0),
     /** Seconds between state updates. */
-    tau: z.number().positive().finite().default(0.02),
+    tau: z.number().positive().default(0.02),
     /** 'euler' (Gymnasium default) or 'semi-implicit-euler'. */
     kinematicsIntegrator: z.enum(['euler', 'semi-implicit-euler']).default('euler'),
     /** Pole angle beyond which the episode fails [rad] (12°). */
-    thetaThresholdRadians: z.number().positive().finite().default((12 * 2 * Math.PI) / 360),
+    thetaThresholdRadians: z.number().positive().default((12 * 2 * Math.PI) / 360),
     /** Cart position beyond which the episode fails [m]. */
-    xThreshold: z.number().positive().finite().default(2.4),
+    xThreshold: z.number().positive().default(2.4),
   })
   .strict();
 

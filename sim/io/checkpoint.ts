@@ -6,7 +6,7 @@
  *
  * | file                              | content                                                        |
  * | --------------------------------- | -------------------------------------------------------------- |
- * | `ckpt-000000001024.safetensors`   | the tensors; `__metadata__` holds the caller's string metadata plus `rewardforge.step` and `rewardforge.tensors_sha256` (SHA-256 of the data buffer, i.e. all tensor bytes as laid out in the file) |
+ * | `ckpt-000000001024.safetensors`   | the tensors; `__metadata__` holds the caller's string metadata plus `rewardforge.step` and `rewardforge.sha256`, the content checksum below |
  * | `ckpt-000000001024.sha256`        | SHA-256 of the whole .safetensors file in `sha256sum` format (`sha256sum -c` checks it); covers the header and metadata too |
  * | `latest.json`                     | `{"step": 1024, "file": "ckpt-000000001024.safetensors", "sha256": "<whole-file SHA-256>"}` |
  *
@@ -20,6 +20,12 @@
  * Checkpoints newer than latest.json's step were written but never committed, and are skipped. Without
  * a readable latest.json every checkpoint is a candidate. Every skipped file is reported with a reason.
  *
+ * The embedded `rewardforge.sha256` travels with the file (a copied checkpoint still verifies) and is
+ * independent of layout: SHA-256 over, for each metadata entry but itself in key order, the line
+ * `["meta",key,value]\n`, then for each tensor in name order `["tensor",name,dtype,shape,byteLength]\n`
+ * followed by its raw little-endian bytes. So it covers tensor bytes, names, dtypes, shapes, the step
+ * and the caller's metadata; only the header's padding and key order are outside it.
+ *
  * Metadata values are strings: JSON-encode objects (RNG states, normaliser statistics, counters).
  * Keys starting with `rewardforge.` are reserved.
  */
@@ -27,12 +33,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isAtomicTempFile, writeFileAtomic } from './atomic.ts';
-import { type TensorMap, decodeSafetensors, encodeSafetensors, safetensorsDataOffset } from './safetensors.ts';
+import { type TensorMap, decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 
 export const CHECKPOINT_DIR = 'checkpoints';
 export const LATEST_FILE = 'latest.json';
 const STEP_KEY = 'rewardforge.step';
-const SHA_KEY = 'rewardforge.tensors_sha256';
+const SHA_KEY = 'rewardforge.sha256';
 const RESERVED_PREFIX = 'rewardforge.';
 const FILE_RE = /^ckpt-(\d+)\.safetensors$/;
 
@@ -80,6 +86,22 @@ function sidecarName(file: string): string {
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The embedded content checksum (see the file header); `metadata` may hold SHA_KEY, which is left out. */
+function contentSha256(tensors: Readonly<TensorMap>, metadata: Readonly<Record<string, string>>): string {
+  const h = createHash('sha256');
+  for (const k of Object.keys(metadata).sort(byCodeUnit)) {
+    if (k !== SHA_KEY) h.update(`${JSON.stringify(['meta', k, metadata[k]])}\n`);
+  }
+  for (const name of Object.keys(tensors).sort(byCodeUnit)) {
+    const { dtype, shape, data } = tensors[name];
+    h.update(`${JSON.stringify(['tensor', name, dtype, shape, data.byteLength])}\n`);
+    h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return h.digest('hex');
 }
 
 function assertStep(step: unknown): asserts step is number {
@@ -130,10 +152,9 @@ export function saveCheckpoint(
   fs.mkdirSync(dir, { recursive: true });
   const file = checkpointFileName(step);
 
-  // The data buffer does not depend on the metadata, so hash it from a first encoding.
-  const draft = encodeSafetensors(tensors, { ...metadata, [STEP_KEY]: String(step) });
-  const tensorsSha = sha256Hex(draft.subarray(safetensorsDataOffset(draft)));
-  const bytes = encodeSafetensors(tensors, { ...metadata, [STEP_KEY]: String(step), [SHA_KEY]: tensorsSha });
+  const meta: Record<string, string> = { ...metadata, [STEP_KEY]: String(step) };
+  meta[SHA_KEY] = contentSha256(tensors, meta);
+  const bytes = encodeSafetensors(tensors, meta);
   const sha256 = sha256Hex(bytes);
 
   writeFileAtomic(path.join(dir, file), bytes);
@@ -219,8 +240,8 @@ function verify(dir: string, step: number, file: string, expectedSha?: string): 
   }
   const embedded = decoded.metadata[SHA_KEY];
   if (embedded === undefined) return `__metadata__ has no "${SHA_KEY}"`;
-  const actual = sha256Hex(bytes.subarray(safetensorsDataOffset(bytes)));
-  if (embedded !== actual) return `tensor bytes SHA-256 ${actual} differs from __metadata__ "${SHA_KEY}" ${embedded}`;
+  const actual = contentSha256(decoded.tensors, decoded.metadata);
+  if (embedded !== actual) return `content SHA-256 ${actual} differs from __metadata__ "${SHA_KEY}" ${embedded}`;
   if (decoded.metadata[STEP_KEY] !== String(step)) {
     return `__metadata__ "${STEP_KEY}" is ${JSON.stringify(decoded.metadata[STEP_KEY])}, the file name says ${step}`;
   }

@@ -7,7 +7,7 @@
  * | ------- | ---------------------------------------------------------------------------------- |
  * | `step`  | global environment step (CleanRL's `global_step`), non-negative integer            |
  * | `tag`   | CleanRL tag name (`CLEANRL_TAGS`), or any other `section/name`                     |
- * | `value` | the scalar; NaN and ±Infinity are written as the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers; `readMetrics` turns them back) |
+ * | `value` | the scalar; NaN and ±Infinity are written as the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers; `readMetrics` turns them back); -0 is written as 0 |
  * | `wall`  | Unix time in seconds when it was recorded (TensorBoard's `wall_time`)               |
  *
  * One line per scalar, not one object per step: it maps one-to-one onto TensorBoard's `add_scalar`

@@ -158,11 +158,8 @@ export function encodeSafetensors(
   return out;
 }
 
-/**
- * Where the data buffer starts (8 + the header length), after checking the length field fits `bytes`.
- * Used to checksum the tensor bytes without decoding them.
- */
-export function safetensorsDataOffset(bytes: Uint8Array): number {
+/** Where the data buffer starts (8 + the header length), after checking the length field fits `bytes`. */
+function dataOffset(bytes: Uint8Array): number {
   if (bytes.length < 8) throw new SafetensorsError(undefined, 'header length', `needs 8 bytes, the input has ${bytes.length}`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(undefined, 'header length', `${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
@@ -175,7 +172,7 @@ export function safetensorsDataOffset(bytes: Uint8Array): number {
 
 /** Decode a safetensors file; throws SafetensorsError naming the tensor and field on any inconsistency. */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
-  const dataStart = safetensorsDataOffset(bytes);
+  const dataStart = dataOffset(bytes);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
@@ -256,7 +253,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
 
   const tensors: TensorMap = {};
   for (const s of spans) {
-    const copy = bytes.slice(dataStart + s.begin, dataStart + s.end);
+    // A copy with its own exactly-sized buffer (Buffer#slice would alias, and its .buffer is a shared pool).
+    const copy = new Uint8Array(bytes.subarray(dataStart + s.begin, dataStart + s.end));
     setOwn<Tensor>(tensors, s.name, { dtype: s.dtype, shape: s.shape, data: new DTYPES[s.dtype].array(copy.buffer) });
   }
   return { tensors, metadata };

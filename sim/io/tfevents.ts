@@ -307,18 +307,20 @@ export class TfEventsWriter implements ScalarWriter {
   private readonly now: () => number;
 
   constructor(logDir: string, opts: TfEventsWriterOptions = {}) {
+    const { purgeStep } = opts;
+    if (purgeStep !== undefined && (!Number.isSafeInteger(purgeStep) || purgeStep < 0)) {
+      throw new RangeError(`TfEventsWriter purgeStep must be a non-negative integer, got ${purgeStep}`);
+    }
     this.now = opts.now ?? (() => Date.now() / 1000);
     this.bufferBytes = opts.bufferBytes ?? 65536;
     const wall = this.now();
     const host = (opts.hostname ?? os.hostname()).replace(/[^A-Za-z0-9._-]/g, '_');
     fs.mkdirSync(logDir, { recursive: true });
+    // Opened for append: a second writer in the same second and folder continues the same valid stream.
     this.path = path.join(logDir, `events.out.tfevents.${Math.floor(wall)}.${host}`);
     this.fd = fs.openSync(this.path, 'a');
     this.pending.push(frameRecord(encodeEvent({ wallTime: wall, step: 0, fileVersion: 'brain.Event:2' })));
-    if (opts.purgeStep !== undefined) {
-      checkScalar('session_log', 0, opts.purgeStep, wall);
-      this.pending.push(frameRecord(encodeEvent({ wallTime: wall, step: opts.purgeStep, sessionLogStatus: 1 })));
-    }
+    if (purgeStep !== undefined) this.pending.push(frameRecord(encodeEvent({ wallTime: wall, step: purgeStep, sessionLogStatus: 1 })));
   }
 
   addScalar(tag: string, value: number, step: number, wall: number = this.now()): void {

@@ -3,7 +3,7 @@
  * autoreset and episode statistics done in typed arrays. Allocates nothing per step.
  */
 import type { BatchedCore } from '../batched.ts';
-import { Rng, assertSeed, deriveSeed } from '../rng.ts';
+import { Rng, type RngState, assertSeed, deriveSeed } from '../rng.ts';
 import type { Space } from '../spaces/space.ts';
 import { type ActionChecker, makeActionChecker } from './action_check.ts';
 import {
@@ -19,6 +19,16 @@ import {
   checkBuffers,
   subSeeds,
 } from './vector_env.ts';
+
+export interface NativeVectorEnvState {
+  readonly core: Record<string, number[]>;
+  readonly rngs: RngState[];
+  readonly elapsed: number[];
+  readonly needsReset: number[];
+  readonly epReturn: number[];
+  readonly epLength: number[];
+  readonly obs: number[];
+}
 
 export interface NativeVectorEnvOptions {
   readonly autoresetMode?: AutoresetMode;
@@ -159,6 +169,33 @@ export class NativeVectorEnv implements VectorEnv {
     return [obs, reward, terminated, truncated, this.infos];
   }
 
+  /** Everything needed to continue exactly: core arrays, RNGs, counters, episode stats, obs. */
+  getState(): NativeVectorEnvState {
+    return {
+      core: this.core.snapshot(),
+      rngs: this.rngs.map((r) => r.getState()),
+      elapsed: Array.from(this.elapsed),
+      needsReset: Array.from(this.needsReset),
+      epReturn: Array.from(this.stats.ret),
+      epLength: Array.from(this.stats.len),
+      obs: Array.from(this.buffers.obs),
+    };
+  }
+
+  setState(s: NativeVectorEnvState): void {
+    if (s.rngs.length !== this.numEnvs) throw new Error(`vector env state has ${s.rngs.length} envs, this env has ${this.numEnvs}`);
+    this.core.restore(s.core);
+    s.rngs.forEach((st, i) => this.rngs[i].setState(st));
+    this.elapsed.set(s.elapsed);
+    this.needsReset.set(s.needsReset);
+    this.stats.ret.set(s.epReturn);
+    this.stats.len.set(s.epLength);
+    const now = performance.now();
+    this.stats.start.fill(now);
+    this.buffers.obs.set(s.obs);
+    this.hasReset = true;
+  }
+
   stateAt(i: number): unknown {
     return this.core.stateAt(i);
   }
@@ -166,4 +203,12 @@ export class NativeVectorEnv implements VectorEnv {
   close(): void {
     this.closed = true;
   }
+}
+
+/** The vector env as a snapshot-able native env, or a clear error (checkpoints need one). */
+export function asSnapshotable(env: VectorEnv): { getState(): NativeVectorEnvState; setState(s: NativeVectorEnvState): void } {
+  if (!(env instanceof NativeVectorEnv)) {
+    throw new Error('checkpointing needs a native vector env (this env family has no batched core)');
+  }
+  return env;
 }

@@ -1,0 +1,479 @@
+/**
+ * PPO, after CleanRL's `ppo.py` (discrete actions) and `ppo_continuous_action.py` (Box actions), read
+ * top to bottom: Args → networks → rollout → GAE → update. Differences from CleanRL, on purpose:
+ *
+ * - Time limits are not terminal. The envs run with `same-step` autoreset; when an episode is truncated
+ *   (not terminated) the reward of that step gets γ·V(final obs) added, so GAE bootstraps through the
+ *   time limit instead of treating it as a failure (CleanRL sets `next_done = term | trunc`).
+ * - Observation and reward normalisation (CleanRL's continuous script does it with gym wrappers) are
+ *   done here over the whole vector, with their statistics saved in checkpoints.
+ * - All randomness (init, action sampling, minibatch shuffles) comes from one seeded `Rng`, and the
+ *   whole state — weights, Adam moments, normalisers, env state, RNG — is checkpointed, so a resumed
+ *   run is bit-identical to an uninterrupted one.
+ */
+import { z } from 'zod';
+import { Rng, type RngState, deriveSeed } from '../sim/rng.ts';
+import { Box } from '../sim/spaces/box.ts';
+import { Discrete } from '../sim/spaces/discrete.ts';
+import { RunningMeanStd } from '../sim/running_mean_std.ts';
+import { type NativeVectorEnvState, asSnapshotable } from '../sim/vector/native_vector_env.ts';
+import type { CheckpointTensors, GreedyPolicy, TrainContext } from './context.ts';
+import { Adam, clipGradNorm } from './nn/adam.ts';
+import { Mlp } from './nn/mlp.ts';
+import { withPrefix } from './nn/tensor.ts';
+
+// ---------------------------------------------------------------- ARGS
+export const PpoArgs = z.object({
+  totalTimesteps: z.number().int().positive().default(500_000).describe('total env steps'),
+  learningRate: z.number().positive().default(2.5e-4).describe('Adam learning rate'),
+  numEnvs: z.number().int().positive().default(4).describe('parallel envs'),
+  numSteps: z.number().int().positive().default(128).describe('steps per env per rollout'),
+  annealLr: z.boolean().default(true).describe('linearly anneal the learning rate to 0'),
+  gamma: z.number().min(0).max(1).default(0.99).describe('discount factor γ'),
+  gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE λ'),
+  numMinibatches: z.number().int().positive().default(4).describe('minibatches per epoch'),
+  updateEpochs: z.number().int().positive().default(4).describe('epochs over each rollout'),
+  normAdv: z.boolean().default(true).describe('normalise advantages per minibatch'),
+  clipCoef: z.number().positive().default(0.2).describe('surrogate clipping ε'),
+  clipVloss: z.boolean().default(true).describe('clip the value loss as in the PPO paper'),
+  entCoef: z.number().min(0).default(0.01).describe('entropy bonus coefficient'),
+  vfCoef: z.number().min(0).default(0.5).describe('value loss coefficient'),
+  maxGradNorm: z.number().positive().default(0.5).describe('global gradient-norm clip'),
+  targetKl: z.number().positive().nullable().default(null).describe('stop the epochs early past this approx KL (null = never)'),
+  hidden: z.array(z.number().int().positive()).default([64, 64]).describe('hidden layer widths of actor and critic'),
+  normalizeObs: z.boolean().default(false).describe('normalise observations by running mean/std (continuous control)'),
+  normalizeReward: z.boolean().default(false).describe('scale rewards by the running std of the discounted return'),
+  clipObs: z.number().positive().default(10).describe('clip normalised observations to ±clipObs'),
+  clipReward: z.number().positive().default(10).describe('clip normalised rewards to ±clipReward'),
+  initLogStd: z.number().default(0).describe('initial log std of the Gaussian policy (Box actions)'),
+  seed: z.number().int().min(0).default(1).describe('seed of init, sampling and shuffles'),
+});
+export type PpoArgs = z.infer<typeof PpoArgs>;
+
+/** Tuned starting points per env id (merged under user overrides). */
+export const PPO_PRESETS: Record<string, Partial<PpoArgs>> = {
+  'classic/CartPole-v1': {
+    totalTimesteps: 100_000, numEnvs: 8, numSteps: 64, learningRate: 1e-3, gamma: 0.98, gaeLambda: 0.8,
+    numMinibatches: 2, updateEpochs: 10, entCoef: 0, clipCoef: 0.2,
+  },
+  'classic/Acrobot-v1': { totalTimesteps: 200_000, numEnvs: 8, numSteps: 128, normalizeObs: true, entCoef: 0, learningRate: 1e-3, updateEpochs: 4 },
+  'classic/MountainCar-v0': { totalTimesteps: 500_000, numEnvs: 16, numSteps: 128, normalizeObs: true, entCoef: 0 },
+  'classic/Pendulum-v1': {
+    totalTimesteps: 300_000, numEnvs: 4, numSteps: 1024, learningRate: 1e-3, gamma: 0.9, gaeLambda: 0.95,
+    numMinibatches: 64, updateEpochs: 10, entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
+  },
+  'classic/MountainCarContinuous-v0': { totalTimesteps: 300_000, numEnvs: 4, numSteps: 1024, normalizeObs: true, normalizeReward: true, numMinibatches: 32, updateEpochs: 10, entCoef: 0 },
+};
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** Everything a checkpoint holds besides tensors. */
+interface PpoState {
+  iteration: number;
+  globalStep: number;
+  rng: RngState;
+  adamStep: number;
+  env: NativeVectorEnvState;
+  obsRms?: { mean: number[]; var: number[]; count: number };
+  retRms?: { mean: number[]; var: number[]; count: number };
+  discountedReturn?: number[];
+}
+
+export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
+  const rng = new Rng(deriveSeed(args.seed, 'ppo'));
+  const envs = ctx.makeEnv(args.numEnvs, 'same-step');
+  const N = args.numEnvs;
+  const T = args.numSteps;
+  const batchSize = N * T;
+  const minibatchSize = Math.floor(batchSize / args.numMinibatches);
+  if (minibatchSize < 1) throw new RangeError(`numMinibatches ${args.numMinibatches} exceeds the batch size ${batchSize}`);
+  const numIterations = Math.floor(args.totalTimesteps / batchSize);
+  if (numIterations < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${batchSize})`);
+
+  const space = envs.singleActionSpace;
+  const discrete = space instanceof Discrete;
+  if (!discrete && !(space instanceof Box)) throw new Error(`PPO supports Discrete and Box action spaces, got ${space.toString()}`);
+  const obsDim = envs.obsDim;
+  const actDim = envs.actDim;
+  const nOut = discrete ? (space as Discrete).n : actDim;
+  const actStart = discrete ? (space as Discrete).start : 0;
+
+  // ---------------------------------------------------------------- NETWORKS
+  const critic = new Mlp({ sizes: [obsDim, ...args.hidden, 1], activation: 'tanh', outputGain: 1, rng });
+  const actor = new Mlp({ sizes: [obsDim, ...args.hidden, nOut], activation: 'tanh', outputGain: 0.01, rng });
+  const logStd = { name: 'actor_logstd', shape: [nOut], data: new Float32Array(nOut).fill(args.initLogStd) };
+  const logStdGrad = { name: 'actor_logstd', shape: [nOut], data: new Float32Array(nOut) };
+  const params = [...withPrefix('critic.', critic.params()), ...withPrefix('actor.', actor.params()), ...(discrete ? [] : [logStd])];
+  const grads = [...withPrefix('critic.', critic.grads()), ...withPrefix('actor.', actor.grads()), ...(discrete ? [] : [logStdGrad])];
+  const optimizer = new Adam(params, grads, { lr: args.learningRate, eps: 1e-5 });
+  const obsRms = args.normalizeObs ? new RunningMeanStd(obsDim) : undefined;
+  const retRms = args.normalizeReward ? new RunningMeanStd(1) : undefined;
+  const discountedReturn = new Float64Array(N);
+
+  // ---------------------------------------------------------------- STORAGE
+  const obsBuf = new Float32Array(batchSize * obsDim);
+  const actBuf = new Float32Array(batchSize * actDim);
+  const logprobBuf = new Float32Array(batchSize);
+  const rewardBuf = new Float32Array(batchSize);
+  const doneBuf = new Uint8Array(batchSize);
+  const valueBuf = new Float32Array(batchSize);
+  const advBuf = new Float32Array(batchSize);
+  const retBuf = new Float32Array(batchSize);
+  const nextObs = new Float32Array(N * obsDim); // normalised
+  const finalObs = new Float32Array(N * obsDim);
+  const stepOut = { obs: new Float32Array(N * obsDim), reward: new Float32Array(N), terminated: new Uint8Array(N), truncated: new Uint8Array(N) };
+  const actions = new Float32Array(N * actDim);
+  const rowScratch = new Float64Array(nOut);
+  const idx = new Int32Array(batchSize);
+  const mbObs = new Float32Array(minibatchSize * obsDim);
+  const dLogits = new Float32Array(minibatchSize * nOut);
+  const dValue = new Float32Array(minibatchSize);
+  const mbAdv = new Float32Array(minibatchSize);
+  const retScratch = new Float64Array(1);
+
+  const normalizeObsInto = (raw: Float32Array, out: Float32Array, rows: number, update: boolean): void => {
+    if (!obsRms) {
+      out.set(raw.subarray(0, rows * obsDim));
+      return;
+    }
+    if (update) obsRms.update(raw, rows);
+    const c = args.clipObs;
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < obsDim; j++) {
+        const v = (raw[r * obsDim + j] - obsRms.mean[j]) / Math.sqrt(obsRms.var[j] + 1e-8);
+        out[r * obsDim + j] = v > c ? c : v < -c ? -c : v;
+      }
+    }
+  };
+
+  // ---------------------------------------------------------------- RESUME / START
+  let startIteration = 1;
+  let globalStep = 0;
+  const resume = ctx.resumeFrom;
+  if (resume) {
+    const st = resume.state as unknown as PpoState;
+    for (const p of params) {
+      const saved = resume.tensors[p.name!];
+      if (!saved || saved.length !== p.data.length) throw new Error(`checkpoint is missing tensor '${p.name}' or its size differs`);
+      p.data.set(saved);
+    }
+    const adamState = optimizer.stateDict().map((t) => {
+      const saved = resume.tensors[`optim.${t.name}`];
+      if (!saved) throw new Error(`checkpoint is missing optimizer tensor 'optim.${t.name}'`);
+      return { ...t, data: Float32Array.from(saved) };
+    });
+    optimizer.loadStateDict(adamState);
+    rng.setState(st.rng);
+    if (obsRms && st.obsRms) obsRms.load(st.obsRms);
+    if (retRms && st.retRms) retRms.load(st.retRms);
+    if (st.discountedReturn) discountedReturn.set(st.discountedReturn);
+    asSnapshotable(envs).setState(st.env);
+    normalizeObsInto(envs.buffers.obs, nextObs, N, false);
+    startIteration = st.iteration + 1;
+    globalStep = st.globalStep;
+  } else {
+    const [o] = envs.reset({ seed: args.seed });
+    normalizeObsInto(o, nextObs, N, true);
+  }
+
+  // Policy head helpers: write logits/means for `rows` observations, sample or score actions.
+  const sampleActions = (rows: number, logits: Float32Array, actOut: Float32Array, lpOut: Float32Array, lpOff: number): void => {
+    for (let r = 0; r < rows; r++) {
+      if (discrete) {
+        let max = -Infinity;
+        for (let k = 0; k < nOut; k++) if (logits[r * nOut + k] > max) max = logits[r * nOut + k];
+        let sum = 0;
+        for (let k = 0; k < nOut; k++) sum += rowScratch[k] = Math.exp(logits[r * nOut + k] - max);
+        const a = rng.categorical(rowScratch);
+        actOut[r] = a + actStart;
+        lpOut[lpOff + r] = logits[r * nOut + a] - max - Math.log(sum);
+      } else {
+        let lp = 0;
+        for (let k = 0; k < nOut; k++) {
+          const std = Math.exp(logStd.data[k]);
+          const noise = rng.normal();
+          const a = logits[r * nOut + k] + std * noise;
+          actOut[r * nOut + k] = a;
+          lp += -0.5 * noise * noise - logStd.data[k] - 0.5 * LOG_2PI;
+        }
+        lpOut[lpOff + r] = lp;
+      }
+    }
+  };
+
+  // ---------------------------------------------------------------- TRAINING LOOP
+  const started = performance.now();
+  const stepsAtStart = globalStep; // SPS counts this process's steps
+  const recentReturns: number[] = [];
+  const recentSuccess: number[] = [];
+  for (let iteration = startIteration; iteration <= numIterations; iteration++) {
+    if (args.annealLr) optimizer.lr = (1 - (iteration - 1) / numIterations) * args.learningRate;
+
+    // ROLLOUT
+    for (let t = 0; t < T; t++) {
+      globalStep += N;
+      const row = t * N;
+      obsBuf.set(nextObs, row * obsDim);
+      const logits = actor.forward(nextObs, N);
+      sampleActions(N, logits, actions, logprobBuf, row);
+      actBuf.set(actions, row * actDim);
+      const v = critic.forward(nextObs, N);
+      valueBuf.set(v.subarray(0, N), row);
+
+      const [rawObs, reward, term, trunc, infos] = envs.step(actions, stepOut);
+      let anyTrunc = false;
+      for (let i = 0; i < N; i++) {
+        let r = reward[i];
+        if (retRms) {
+          discountedReturn[i] = discountedReturn[i] * args.gamma + r;
+          retScratch[0] = discountedReturn[i];
+          retRms.update(retScratch, 1);
+          r = r / Math.sqrt(retRms.var[0] + 1e-8);
+          r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
+          if (term[i] || trunc[i]) discountedReturn[i] = 0;
+        }
+        rewardBuf[row + i] = r;
+        doneBuf[row + i] = term[i] | trunc[i];
+        if (trunc[i] && !term[i]) anyTrunc = true;
+      }
+      if (anyTrunc && infos.finalObs) {
+        // Bootstrap through the time limit: r += γ V(final obs).
+        normalizeObsInto(infos.finalObs, finalObs, N, false);
+        const fv = critic.forward(finalObs, N);
+        for (let i = 0; i < N; i++) if (trunc[i] && !term[i]) rewardBuf[row + i] += args.gamma * fv[i];
+      }
+      normalizeObsInto(rawObs, nextObs, N, true);
+
+      if (infos._episode) {
+        for (let i = 0; i < N; i++) {
+          if (!infos._episode[i]) continue;
+          const ep = infos.episode!;
+          ctx.log(globalStep, { 'charts/episodic_return': ep.r[i], 'charts/episodic_length': ep.l[i], 'charts/success_rate': ep.success[i] });
+          recentReturns.push(ep.r[i]);
+          recentSuccess.push(ep.success[i]);
+          if (recentReturns.length > 100) {
+            recentReturns.shift();
+            recentSuccess.shift();
+          }
+        }
+      }
+    }
+
+    // GAE
+    const nextValue = critic.forward(nextObs, N);
+    for (let i = 0; i < N; i++) {
+      let lastGaeLam = 0;
+      for (let t = T - 1; t >= 0; t--) {
+        const k = t * N + i;
+        const nextValues = t === T - 1 ? nextValue[i] : valueBuf[k + N];
+        const nextNonTerminal = 1 - doneBuf[k];
+        const delta = rewardBuf[k] + args.gamma * nextValues * nextNonTerminal - valueBuf[k];
+        lastGaeLam = delta + args.gamma * args.gaeLambda * nextNonTerminal * lastGaeLam;
+        advBuf[k] = lastGaeLam;
+        retBuf[k] = lastGaeLam + valueBuf[k];
+      }
+    }
+
+    // UPDATE
+    for (let i = 0; i < batchSize; i++) idx[i] = i;
+    let pgLossSum = 0, vLossSum = 0, entSum = 0, klSum = 0, oldKlSum = 0, clipFracSum = 0, nMb = 0;
+    let stop = false;
+    for (let epoch = 0; epoch < args.updateEpochs && !stop; epoch++) {
+      rng.shuffle(idx);
+      for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
+        const M = minibatchSize;
+        for (let m = 0; m < M; m++) mbObs.set(obsBuf.subarray(idx[start + m] * obsDim, (idx[start + m] + 1) * obsDim), m * obsDim);
+        // advantages of this minibatch, normalised
+        let aMean = 0;
+        for (let m = 0; m < M; m++) aMean += mbAdv[m] = advBuf[idx[start + m]];
+        aMean /= M;
+        if (args.normAdv && M > 1) {
+          let aVar = 0;
+          for (let m = 0; m < M; m++) aVar += (mbAdv[m] - aMean) ** 2;
+          const aStd = Math.sqrt(aVar / (M - 1)); // torch .std() is unbiased
+          for (let m = 0; m < M; m++) mbAdv[m] = (mbAdv[m] - aMean) / (aStd + 1e-8);
+        }
+        optimizer.zeroGrad();
+        if (!discrete) logStdGrad.data.fill(0);
+
+        // policy loss
+        const logits = actor.forward(mbObs, M);
+        let pgLoss = 0, entropy = 0, approxKl = 0, oldApproxKl = 0, clipped = 0;
+        for (let m = 0; m < M; m++) {
+          const b = idx[start + m];
+          let newLogprob = 0;
+          let ent = 0;
+          if (discrete) {
+            let max = -Infinity;
+            for (let k = 0; k < nOut; k++) if (logits[m * nOut + k] > max) max = logits[m * nOut + k];
+            let sum = 0;
+            for (let k = 0; k < nOut; k++) sum += rowScratch[k] = Math.exp(logits[m * nOut + k] - max);
+            const lse = max + Math.log(sum);
+            for (let k = 0; k < nOut; k++) {
+              rowScratch[k] /= sum;
+              const lp = logits[m * nOut + k] - lse;
+              if (rowScratch[k] > 0) ent -= rowScratch[k] * lp;
+            }
+            newLogprob = logits[m * nOut + (actBuf[b] - actStart)] - lse;
+          } else {
+            for (let k = 0; k < nOut; k++) {
+              const std = Math.exp(logStd.data[k]);
+              const z = (actBuf[b * nOut + k] - logits[m * nOut + k]) / std;
+              newLogprob += -0.5 * z * z - logStd.data[k] - 0.5 * LOG_2PI;
+              ent += 0.5 + 0.5 * LOG_2PI + logStd.data[k];
+            }
+          }
+          const logratio = newLogprob - logprobBuf[b];
+          const ratio = Math.exp(logratio);
+          oldApproxKl += -logratio;
+          approxKl += ratio - 1 - logratio;
+          if (Math.abs(ratio - 1) > args.clipCoef) clipped++;
+          const adv = mbAdv[m];
+          const pg1 = -adv * ratio;
+          const clippedRatio = Math.min(Math.max(ratio, 1 - args.clipCoef), 1 + args.clipCoef);
+          const pg2 = -adv * clippedRatio;
+          pgLoss += Math.max(pg1, pg2);
+          entropy += ent;
+          // d(pgLoss/M)/d newLogprob: the unclipped branch carries the gradient (ratio·(−adv)).
+          const dLogp = (pg1 >= pg2 ? -adv * ratio : 0) / M;
+          // d(−entCoef·entropy/M)
+          const dEnt = -args.entCoef / M;
+          if (discrete) {
+            const a = actBuf[b] - actStart;
+            for (let k = 0; k < nOut; k++) {
+              const p = rowScratch[k];
+              const lp = Math.log(p > 0 ? p : 1e-30);
+              // dlogp(a)/dz_k = 1[k=a] − p_k;  dH/dz_k = −p_k (log p_k + H)
+              dLogits[m * nOut + k] = dLogp * ((k === a ? 1 : 0) - p) + dEnt * (-p * (lp + ent));
+            }
+          } else {
+            for (let k = 0; k < nOut; k++) {
+              const std = Math.exp(logStd.data[k]);
+              const diff = actBuf[b * nOut + k] - logits[m * nOut + k];
+              dLogits[m * nOut + k] = dLogp * (diff / (std * std));
+              logStdGrad.data[k] += dLogp * ((diff * diff) / (std * std) - 1) + dEnt;
+            }
+          }
+        }
+        actor.backward(dLogits, M);
+
+        // value loss
+        const newValue = critic.forward(mbObs, M);
+        let vLoss = 0;
+        for (let m = 0; m < M; m++) {
+          const b = idx[start + m];
+          const nv = newValue[m];
+          const ret = retBuf[b];
+          const unclipped = (nv - ret) ** 2;
+          if (args.clipVloss) {
+            const delta = nv - valueBuf[b];
+            const inside = delta > -args.clipCoef && delta < args.clipCoef;
+            const vClipped = valueBuf[b] + Math.min(Math.max(delta, -args.clipCoef), args.clipCoef);
+            const clippedLoss = (vClipped - ret) ** 2;
+            if (unclipped >= clippedLoss) {
+              vLoss += unclipped;
+              dValue[m] = (args.vfCoef * 0.5 * 2 * (nv - ret)) / M;
+            } else {
+              vLoss += clippedLoss;
+              dValue[m] = inside ? (args.vfCoef * 0.5 * 2 * (vClipped - ret)) / M : 0;
+            }
+          } else {
+            vLoss += unclipped;
+            dValue[m] = (args.vfCoef * 0.5 * 2 * (nv - ret)) / M;
+          }
+        }
+        critic.backward(dValue, M);
+
+        clipGradNorm(grads, args.maxGradNorm);
+        optimizer.step();
+
+        pgLossSum += pgLoss / M;
+        vLossSum += (0.5 * vLoss) / M;
+        entSum += entropy / M;
+        klSum += approxKl / M;
+        oldKlSum += oldApproxKl / M;
+        clipFracSum += clipped / M;
+        nMb++;
+      }
+      if (args.targetKl !== null && klSum / nMb > args.targetKl) stop = true;
+    }
+
+    // LOGGING
+    let varY = 0, varRes = 0, meanY = 0, meanRes = 0;
+    for (let k = 0; k < batchSize; k++) {
+      meanY += retBuf[k];
+      meanRes += retBuf[k] - valueBuf[k];
+    }
+    meanY /= batchSize;
+    meanRes /= batchSize;
+    for (let k = 0; k < batchSize; k++) {
+      varY += (retBuf[k] - meanY) ** 2;
+      varRes += (retBuf[k] - valueBuf[k] - meanRes) ** 2;
+    }
+    const explainedVar = varY === 0 ? Number.NaN : 1 - varRes / varY;
+    const elapsed = (performance.now() - started) / 1000;
+    const sps = Math.round((globalStep - stepsAtStart) / Math.max(elapsed, 1e-9));
+    ctx.log(globalStep, {
+      'charts/learning_rate': optimizer.lr,
+      'losses/value_loss': vLossSum / nMb,
+      'losses/policy_loss': pgLossSum / nMb,
+      'losses/entropy': entSum / nMb,
+      'losses/old_approx_kl': oldKlSum / nMb,
+      'losses/approx_kl': klSum / nMb,
+      'losses/clipfrac': clipFracSum / nMb,
+      'losses/explained_variance': explainedVar,
+      'charts/SPS': sps,
+    });
+    const mean = (a: number[]) => (a.length === 0 ? Number.NaN : a.reduce((x, y) => x + y, 0) / a.length);
+    ctx.progress({ globalStep, totalSteps: numIterations * batchSize, sps, meanReturn: mean(recentReturns), successRate: mean(recentSuccess) });
+
+    // CHECKPOINT
+    const policy = greedy();
+    if (ctx.checkpointDue(globalStep) || iteration === numIterations) {
+      const tensors: CheckpointTensors = {};
+      for (const p of params) tensors[p.name!] = p.data;
+      for (const t of optimizer.stateDict()) tensors[`optim.${t.name}`] = t.data;
+      const state: PpoState = {
+        iteration,
+        globalStep,
+        rng: rng.getState(),
+        adamStep: optimizer.stepCount,
+        env: asSnapshotable(envs).getState(),
+        obsRms: obsRms?.toJSON(),
+        retRms: retRms?.toJSON(),
+        discountedReturn: retRms ? Array.from(discountedReturn) : undefined,
+      };
+      ctx.saveCheckpoint({ step: globalStep, tensors, state: state as unknown as Record<string, unknown> });
+    }
+    if (ctx.evaluate?.(globalStep, policy)) break;
+  }
+  envs.close();
+  return greedy();
+
+  function greedy(): GreedyPolicy {
+    const normScratch = new Map<number, Float32Array>();
+    return {
+      obsDim,
+      actDim,
+      act(obs: Float32Array, batch: number, out: Float32Array): void {
+        let x = obs;
+        if (obsRms) {
+          x = normScratch.get(batch) ?? new Float32Array(batch * obsDim);
+          normScratch.set(batch, x);
+          normalizeObsInto(obs, x, batch, false);
+        }
+        const y = actor.forward(x, batch);
+        for (let r = 0; r < batch; r++) {
+          if (discrete) {
+            let best = 0;
+            for (let k = 1; k < nOut; k++) if (y[r * nOut + k] > y[r * nOut + best]) best = k;
+            out[r] = best + actStart;
+          } else {
+            for (let k = 0; k < nOut; k++) out[r * nOut + k] = y[r * nOut + k];
+          }
+        }
+      },
+    };
+  }
+}
+

@@ -1,0 +1,263 @@
+/**
+ * One training run: resolve the configuration (or load it back with --resume), build the envs and the
+ * learner, stream metrics, write checkpoints, evaluate, and write the summary.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { AGENTS, type AgentDef } from '../agents/index.ts';
+import type { AgentCheckpoint, CheckpointTensors, GreedyPolicy, ProgressStats, TrainContext } from '../agents/context.ts';
+import { evaluatePolicy } from '../agents/evaluate.ts';
+import { defaultRegistry } from '../envs/index.ts';
+import { writeFileAtomic } from '../sim/io/atomic.ts';
+import { loadLatestCheckpoint, saveCheckpoint } from '../sim/io/checkpoint.ts';
+import { MetricsWriter, truncateMetricsAfter } from '../sim/io/metrics.ts';
+import type { Tensor, TensorMap } from '../sim/io/safetensors.ts';
+import { TfEventsWriter } from '../sim/io/tfevents.ts';
+import { deriveSeed } from '../sim/rng.ts';
+import { Box } from '../sim/spaces/box.ts';
+import { Discrete } from '../sim/spaces/discrete.ts';
+import { type TrainConfig, TrainArgsError } from './train_args.ts';
+import { recordVideo } from './video.ts';
+
+export class StopRequested extends Error {}
+
+const CONFIG_FILE = 'config.json';
+
+export interface RunResult {
+  readonly dir: string;
+  readonly summary: Record<string, unknown>;
+}
+
+function parseSetValue(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Agent arguments = schema defaults ← per-env preset ← flags (--steps, --num-envs, --seed) ← --set. */
+export function resolveAgentArgs(agent: AgentDef, cfg: TrainConfig, envId: string): Record<string, unknown> {
+  const shape = agent.schema.shape as Record<string, unknown>;
+  for (const key of Object.keys(cfg.set)) {
+    if (!(key in shape)) {
+      throw new TrainArgsError(`--set ${key}: not an argument of ${agent.name}; allowed: ${Object.keys(shape).join(', ')}`);
+    }
+  }
+  const raw: Record<string, unknown> = { ...(agent.presets[envId] ?? {}) };
+  if (cfg.steps !== undefined) raw.totalTimesteps = cfg.steps;
+  if (cfg.numEnvs !== undefined) raw.numEnvs = cfg.numEnvs;
+  raw.seed = cfg.seed;
+  for (const [k, v] of Object.entries(cfg.set)) raw[k] = parseSetValue(v);
+  const parsed = agent.schema.strict().safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0]);
+    const origin = key in cfg.set ? `--set ${key}` : key === 'totalTimesteps' ? '--steps' : key === 'numEnvs' ? '--num-envs' : `${agent.name} argument ${key}`;
+    throw new TrainArgsError(`${origin}: ${issue.message}; got ${JSON.stringify(raw[key])}`);
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+function toSafetensors(tensors: CheckpointTensors): TensorMap {
+  const out: TensorMap = {};
+  for (const [name, data] of Object.entries(tensors)) {
+    const dtype = data instanceof Float32Array ? 'F32' : data instanceof Float64Array ? 'F64' : data instanceof Int32Array ? 'I32' : 'U8';
+    out[name] = { dtype, shape: [data.length], data: data.slice() } as Tensor;
+  }
+  return out;
+}
+
+function fromSafetensors(tensors: TensorMap): CheckpointTensors {
+  const out: CheckpointTensors = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.data instanceof BigInt64Array) throw new Error(`checkpoint tensor '${name}' has dtype I64, which no agent writes`);
+    out[name] = t.data;
+  }
+  return out;
+}
+
+function ffmpegAvailable(): boolean {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; stopAfter?: number }): Promise<RunResult> {
+  // ---------------------------------------------------------------- CONFIG
+  let cfg = cfgIn;
+  let dir: string;
+  let agentArgs: Record<string, unknown>;
+  let envId: string;
+  const resuming = cfgIn.resume !== undefined;
+  if (resuming) {
+    dir = path.resolve(cfgIn.resume!);
+    const cfgPath = path.join(dir, CONFIG_FILE);
+    if (!fs.existsSync(cfgPath)) throw new TrainArgsError(`--resume: '${cfgIn.resume}' holds no ${CONFIG_FILE}; is it a run directory?`);
+    const saved = JSON.parse(fs.readFileSync(cfgPath, 'utf8')) as { train: TrainConfig; agentArgs: Record<string, unknown>; env: string };
+    const allowed = new Set(['resume', 'quiet', 'video', 'evalEpisodes', 'stopAfter']);
+    for (const key of cfgIn.explicit ?? []) {
+      if (!allowed.has(key)) throw new TrainArgsError(`--resume continues the saved configuration; --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot change it (allowed with --resume: --quiet, --video, --eval-episodes)`);
+    }
+    cfg = { ...saved.train, resume: cfgIn.resume, quiet: cfgIn.quiet, video: cfgIn.video, evalEpisodes: cfgIn.evalEpisodes };
+    agentArgs = saved.agentArgs;
+    envId = saved.env;
+  } else {
+    envId = defaultRegistry.resolve(cfg.env).id;
+    const agent = AGENTS[cfg.agent];
+    agentArgs = resolveAgentArgs(agent, cfg, envId);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    dir = path.resolve(cfg.out ?? path.join('runs', `${envId.replace('/', '_')}__${cfg.agent}__${cfg.seed}__${stamp}`));
+    if (fs.existsSync(path.join(dir, CONFIG_FILE))) {
+      throw new TrainArgsError(`--out: '${dir}' already holds a run; pass --resume ${dir} to continue it, or choose another --out`);
+    }
+  }
+  const agent = AGENTS[cfg.agent];
+
+  // The action space decides whether the agent applies.
+  const probe = defaultRegistry.make(envId);
+  const space = probe.actionSpace;
+  probe.close();
+  const kind = space instanceof Discrete ? 'discrete' : space instanceof Box ? 'continuous' : 'other';
+  if (!agent.actions.includes(kind as 'discrete')) {
+    throw new TrainArgsError(`--agent ${agent.name} does not support ${envId}'s action space ${space.toString()}; use --agent ppo`);
+  }
+
+  fs.mkdirSync(dir, { recursive: true });
+  const configJson = {
+    env: envId,
+    agent: cfg.agent,
+    reward: { kind: cfg.reward, generator: 'env' },
+    seed: cfg.seed,
+    train: { ...cfg, explicit: undefined, stopAfter: undefined },
+    agentArgs,
+    versions: { node: process.version, rewardforge: '0.1.0' },
+    createdAt: new Date().toISOString(),
+  };
+  if (!resuming) writeFileAtomic(path.join(dir, CONFIG_FILE), `${JSON.stringify(configJson, null, 2)}\n`);
+
+  // ---------------------------------------------------------------- RESUME STATE
+  let resumeFrom: AgentCheckpoint | undefined;
+  let wallBefore = 0;
+  const metricsPath = path.join(dir, 'metrics.jsonl');
+  if (resuming) {
+    const skipped: string[] = [];
+    const loaded = loadLatestCheckpoint(dir, { onSkip: (s) => skipped.push(`${s.file}: ${s.reason}`) });
+    for (const s of skipped) process.stderr.write(`train:env: skipped checkpoint ${s}\n`);
+    if (loaded) {
+      resumeFrom = { step: loaded.step, tensors: fromSafetensors(loaded.tensors), state: JSON.parse(loaded.metadata.agent_state ?? '{}') };
+      wallBefore = Number(loaded.metadata.wall_seconds ?? 0);
+      if (fs.existsSync(metricsPath)) truncateMetricsAfter(metricsPath, loaded.step);
+      process.stderr.write(`train:env: resuming ${dir} from step ${loaded.step}\n`);
+    } else {
+      if (fs.existsSync(metricsPath)) truncateMetricsAfter(metricsPath, -1);
+      process.stderr.write(`train:env: ${dir} has no usable checkpoint; starting the run over\n`);
+    }
+  }
+
+  // ---------------------------------------------------------------- WRITERS
+  const metrics = new MetricsWriter(metricsPath);
+  const tb = new TfEventsWriter(dir, resumeFrom ? { purgeStep: resumeFrom.step + 1 } : {});
+  const totalSteps = agentArgs.totalTimesteps as number;
+  const ckptEvery = cfg.checkpointEvery ?? Math.max(1, Math.ceil(totalSteps / 10));
+  let lastCkpt = resumeFrom?.step ?? 0;
+  const started = performance.now();
+  const bar = cfg.quiet
+    ? undefined
+    : new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: '{bar} {percentage}% | {value}/{total} steps | SPS {sps} | return {ret} | success {succ} | ETA {eta_formatted}',
+          noTTYOutput: true,
+          notTTYSchedule: 5000,
+          etaBuffer: 50,
+          hideCursor: false,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+  bar?.start(totalSteps, resumeFrom?.step ?? 0, { sps: '-', ret: '-', succ: '-' });
+
+  const ctx: TrainContext = {
+    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode }),
+    log: (step, scalars) => {
+      const wall = Date.now() / 1000;
+      for (const [tag, value] of Object.entries(scalars)) {
+        metrics.addScalar(tag, value, step, wall);
+        tb.addScalar(tag, value, step, wall);
+      }
+    },
+    checkpointDue: (step) => step - lastCkpt >= ckptEvery,
+    saveCheckpoint: (ckpt) => {
+      // Metrics first (fsync), then the checkpoint: a resumed run never lacks a logged step it replays.
+      metrics.flush();
+      tb.flush();
+      const wall = wallBefore + (performance.now() - started) / 1000;
+      saveCheckpoint(dir, ckpt.step, toSafetensors(ckpt.tensors), { agent_state: JSON.stringify(ckpt.state), wall_seconds: String(wall) });
+      lastCkpt = ckpt.step;
+      if (cfgIn.stopAfter !== undefined && ckpt.step >= cfgIn.stopAfter) throw new StopRequested(`stopped after the checkpoint at step ${ckpt.step} (--stop-after)`);
+    },
+    resumeFrom,
+    progress: (s: ProgressStats) => {
+      bar?.update(Math.min(s.globalStep, totalSteps), {
+        sps: s.sps,
+        ret: Number.isFinite(s.meanReturn) ? s.meanReturn.toFixed(1) : '-',
+        succ: Number.isFinite(s.successRate) ? s.successRate.toFixed(2) : '-',
+      });
+    },
+  };
+
+  let policy: GreedyPolicy;
+  try {
+    policy = agent.train(agentArgs as never, ctx);
+  } catch (e) {
+    bar?.stop();
+    metrics.close();
+    tb.close();
+    if (e instanceof StopRequested) {
+      process.stderr.write(`train:env: ${e.message}\n`);
+      return { dir, summary: {} };
+    }
+    throw e;
+  }
+  bar?.stop();
+  const trainSeconds = wallBefore + (performance.now() - started) / 1000;
+
+  // ---------------------------------------------------------------- EVALUATION
+  const evalEnvs = Math.min(cfg.evalEpisodes, 100);
+  const evalEnv = defaultRegistry.makeVec(envId, evalEnvs);
+  const ev = evaluatePolicy(evalEnv, policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
+  evalEnv.close();
+  metrics.addScalar('eval/mean_return', ev.meanReturn, totalSteps);
+  metrics.addScalar('eval/success_rate', ev.successRate, totalSteps);
+  metrics.close();
+  tb.close();
+
+  let videos: string[] = [];
+  if (cfg.video) {
+    videos = recordVideo(defaultRegistry, envId, policy, path.join(dir, 'videos'), { seed: deriveSeed(cfg.seed, 'video'), episodes: 1, ffmpeg: ffmpegAvailable() });
+  }
+
+  const summary = {
+    env: envId,
+    agent: cfg.agent,
+    reward: { kind: cfg.reward, generator: 'env' },
+    seed: cfg.seed,
+    steps: totalSteps,
+    wallSeconds: Math.round(((performance.now() - started) / 1000 + wallBefore) * 1000) / 1000,
+    trainSeconds: Math.round(trainSeconds * 1000) / 1000,
+    eval: { episodes: ev.episodes, meanReturn: ev.meanReturn, stdReturn: ev.stdReturn, successRate: ev.successRate, meanLength: ev.meanLength, deterministic: true },
+    videos: videos.map((v) => path.relative(dir, v)),
+    resumed: resuming,
+  };
+  writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  process.stderr.write(
+    `train:env: ${envId} ${cfg.agent}: eval mean return ${ev.meanReturn.toFixed(2)} ± ${ev.stdReturn.toFixed(2)} over ${ev.episodes} episodes, success ${(ev.successRate * 100).toFixed(0)}%, ${summary.wallSeconds.toFixed(1)} s\n` +
+      `train:env: wrote ${dir}\n`,
+  );
+  return { dir, summary };
+}
