@@ -52,6 +52,7 @@ interface DqnState {
   env: NativeVectorEnvState;
   rbPos: number;
   rbFull: boolean;
+  obs: number[];
 }
 
 export function trainDqn(args: DqnArgs, ctx: TrainContext): GreedyPolicy {
@@ -122,7 +123,7 @@ export function trainDqn(args: DqnArgs, ctx: TrainContext): GreedyPolicy {
     rbFull = st.rbFull;
     rng.setState(st.rng);
     asSnapshotable(envs).setState(st.env);
-    obs.set(envs.buffers.obs);
+    obs.set(st.obs);
     globalStep = st.globalStep;
   } else {
     const [o] = envs.reset({ seed: args.seed });
@@ -254,7 +255,7 @@ export function trainDqn(args: DqnArgs, ctx: TrainContext): GreedyPolicy {
         tensors['rb.actions'] = rbAct;
         tensors['rb.rewards'] = rbRew;
         tensors['rb.dones'] = rbDone;
-        const state: DqnState = { globalStep, rng: rng.getState(), env: asSnapshotable(envs).getState(), rbPos, rbFull };
+        const state: DqnState = { globalStep, rng: rng.getState(), env: asSnapshotable(envs).getState(), rbPos, rbFull, obs: Array.from(obs) };
         ctx.saveCheckpoint({ step: globalStep, tensors, state: state as unknown as Record<string, unknown> });
       }
       if (ctx.evaluate?.(globalStep, greedy())) break;

@@ -3,8 +3,8 @@
  * top to bottom: Args → networks → rollout → GAE → update. Differences from CleanRL, on purpose:
  *
  * - Time limits are not terminal. The envs run with `same-step` autoreset; when an episode is truncated
- *   (not terminated) the reward of that step gets γ·V(final obs) added, so GAE bootstraps through the
- *   time limit instead of treating it as a failure (CleanRL sets `next_done = term | trunc`).
+ *   (not terminated) GAE bootstraps from V(final obs) (agents/gae.ts) instead of treating the time
+ *   limit as a failure (CleanRL sets `next_done = term | trunc`).
  * - Observation and reward normalisation (CleanRL's continuous script does it with gym wrappers) are
  *   done here over the whole vector, with their statistics saved in checkpoints.
  * - All randomness (init, action sampling, minibatch shuffles) comes from one seeded `Rng`, and the
@@ -18,6 +18,7 @@ import { Discrete } from '../sim/spaces/discrete.ts';
 import { RunningMeanStd } from '../sim/running_mean_std.ts';
 import { type NativeVectorEnvState, asSnapshotable } from '../sim/vector/native_vector_env.ts';
 import type { CheckpointTensors, GreedyPolicy, TrainContext } from './context.ts';
+import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
 import { Mlp } from './nn/mlp.ts';
 import { withPrefix } from './nn/tensor.ts';
@@ -77,6 +78,8 @@ interface PpoState {
   obsRms?: { mean: number[]; var: number[]; count: number };
   retRms?: { mean: number[]; var: number[]; count: number };
   discountedReturn?: number[];
+  /** The (normalised) observation the next rollout starts from. */
+  nextObs: number[];
 }
 
 export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
@@ -115,7 +118,9 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
   const actBuf = new Float32Array(batchSize * actDim);
   const logprobBuf = new Float32Array(batchSize);
   const rewardBuf = new Float32Array(batchSize);
-  const doneBuf = new Uint8Array(batchSize);
+  const termBuf = new Uint8Array(batchSize);
+  const truncBuf = new Uint8Array(batchSize);
+  const finalValueBuf = new Float32Array(batchSize);
   const valueBuf = new Float32Array(batchSize);
   const advBuf = new Float32Array(batchSize);
   const retBuf = new Float32Array(batchSize);
@@ -168,7 +173,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (retRms && st.retRms) retRms.load(st.retRms);
     if (st.discountedReturn) discountedReturn.set(st.discountedReturn);
     asSnapshotable(envs).setState(st.env);
-    normalizeObsInto(envs.buffers.obs, nextObs, N, false);
+    nextObs.set(st.nextObs);
     startIteration = st.iteration + 1;
     globalStep = st.globalStep;
   } else {
@@ -233,14 +238,15 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
           if (term[i] || trunc[i]) discountedReturn[i] = 0;
         }
         rewardBuf[row + i] = r;
-        doneBuf[row + i] = term[i] | trunc[i];
-        if (trunc[i] && !term[i]) anyTrunc = true;
+        termBuf[row + i] = term[i];
+        truncBuf[row + i] = trunc[i] & (term[i] ^ 1);
+        if (truncBuf[row + i]) anyTrunc = true;
       }
       if (anyTrunc && infos.finalObs) {
-        // Bootstrap through the time limit: r += γ V(final obs).
+        // A time limit is not terminal: keep V(final obs) to bootstrap from in GAE.
         normalizeObsInto(infos.finalObs, finalObs, N, false);
         const fv = critic.forward(finalObs, N);
-        for (let i = 0; i < N; i++) if (trunc[i] && !term[i]) rewardBuf[row + i] += args.gamma * fv[i];
+        for (let i = 0; i < N; i++) if (truncBuf[row + i]) finalValueBuf[row + i] = fv[i];
       }
       normalizeObsInto(rawObs, nextObs, N, true);
 
@@ -261,18 +267,11 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
 
     // GAE
     const nextValue = critic.forward(nextObs, N);
-    for (let i = 0; i < N; i++) {
-      let lastGaeLam = 0;
-      for (let t = T - 1; t >= 0; t--) {
-        const k = t * N + i;
-        const nextValues = t === T - 1 ? nextValue[i] : valueBuf[k + N];
-        const nextNonTerminal = 1 - doneBuf[k];
-        const delta = rewardBuf[k] + args.gamma * nextValues * nextNonTerminal - valueBuf[k];
-        lastGaeLam = delta + args.gamma * args.gaeLambda * nextNonTerminal * lastGaeLam;
-        advBuf[k] = lastGaeLam;
-        retBuf[k] = lastGaeLam + valueBuf[k];
-      }
-    }
+    computeGae(
+      { numSteps: T, numEnvs: N, gamma: args.gamma, gaeLambda: args.gaeLambda, rewards: rewardBuf, values: valueBuf, terminated: termBuf, truncated: truncBuf, finalValues: finalValueBuf, nextValue },
+      advBuf,
+      retBuf,
+    );
 
     // UPDATE
     for (let i = 0; i < batchSize; i++) idx[i] = i;
@@ -442,6 +441,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
         obsRms: obsRms?.toJSON(),
         retRms: retRms?.toJSON(),
         discountedReturn: retRms ? Array.from(discountedReturn) : undefined,
+        nextObs: Array.from(nextObs),
       };
       ctx.saveCheckpoint({ step: globalStep, tensors, state: state as unknown as Record<string, unknown> });
     }

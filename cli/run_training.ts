@@ -104,7 +104,15 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     for (const key of cfgIn.explicit ?? []) {
       if (!allowed.has(key)) throw new TrainArgsError(`--resume continues the saved configuration; --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} cannot change it (allowed with --resume: --quiet, --video, --eval-episodes)`);
     }
-    cfg = { ...saved.train, resume: cfgIn.resume, quiet: cfgIn.quiet, video: cfgIn.video, evalEpisodes: cfgIn.evalEpisodes };
+    // Saved settings hold unless the resume command sets one of the allowed flags explicitly.
+    const given = new Set(cfgIn.explicit ?? []);
+    cfg = {
+      ...saved.train,
+      resume: cfgIn.resume,
+      quiet: given.has('quiet') ? cfgIn.quiet : saved.train.quiet,
+      video: given.has('video') ? cfgIn.video : saved.train.video,
+      evalEpisodes: given.has('evalEpisodes') ? cfgIn.evalEpisodes : saved.train.evalEpisodes,
+    };
     agentArgs = saved.agentArgs;
     envId = saved.env;
   } else {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import gifenc from 'gifenc';
+import * as gifencModule from 'gifenc';
 import type { GreedyPolicy } from '../agents/context.ts';
 import type { Frame } from '../sim/env.ts';
 import type { Registry } from '../sim/registry.ts';
@@ -30,7 +30,8 @@ function toRgba(f: Frame): Uint8Array {
   return out;
 }
 
-// gifenc is CommonJS: Node sees only its default export.
+// gifenc ships CommonJS (Node sees a default export) and ESM (bundlers see named exports).
+const gifenc = typeof gifencModule.GIFEncoder === 'function' ? gifencModule : (gifencModule as unknown as { default: typeof gifencModule }).default;
 const { GIFEncoder, applyPalette, quantize } = gifenc;
 
 export function encodeGif(frames: readonly Frame[], fps: number): Uint8Array {

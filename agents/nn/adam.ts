@@ -88,7 +88,7 @@ export class Adam {
 
   /** Zero the bound gradients (torch `optimizer.zero_grad()`, set_to_none=False). */
   zeroGrad(): void {
-    for (const g of this.grads) g.data.fill(0);
+    for (let k = 0; k < this.grads.length; k++) this.grads[k].data.fill(0);
   }
 
   /** Copies of the state: `step` [1], then `exp_avg.<name>` and `exp_avg_sq.<name>` per parameter. */
@@ -132,15 +132,15 @@ export class Adam {
 export function clipGradNorm(grads: readonly Tensor[], maxNorm: number): number {
   if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
   let sq = 0;
-  for (const g of grads) {
-    const d = g.data;
+  for (let k = 0; k < grads.length; k++) {
+    const d = grads[k].data;
     for (let i = 0; i < d.length; i++) sq += d[i] * d[i];
   }
   const norm = Math.sqrt(sq);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {
-    for (const g of grads) {
-      const d = g.data;
+    for (let k = 0; k < grads.length; k++) {
+      const d = grads[k].data;
       for (let i = 0; i < d.length; i++) d[i] *= coef;
     }
   }

@@ -33,6 +33,10 @@ function checkLogits(op: string, logits: Float32Array, batch: number, n: number)
   if (logits.length < batch * n) throw new RangeError(`${op}: logits has ${logits.length} elements, needs batch*n = ${batch}*${n}`);
 }
 
+function need(op: string, name: string, arr: ArrayLike<number>, n: number, what: string): void {
+  if (arr.length < n) throw new RangeError(`${op}: ${name} has ${arr.length} elements, needs ${what} = ${n}`);
+}
+
 function actionAt(op: string, actions: ArrayLike<number>, b: number, n: number): number {
   const a = actions[b];
   if (!(Number.isInteger(a) && a >= 0 && a < n)) throw new RangeError(`${op}: actions[${b}] must be an integer in [0, ${n}), got ${a}`);
@@ -63,7 +67,7 @@ function rowEntropy(logits: Float32Array, o: number, n: number, lse: number): nu
 /** out[b] = a_b ~ softmax(logits_b), by inverse CDF with one `rng.random()` per row. */
 export function categoricalSample(logits: Float32Array, batch: number, n: number, rng: Rng, out: ActionsOut): void {
   checkLogits('categoricalSample', logits, batch, n);
-  if (out.length < batch) throw new RangeError(`categoricalSample: out has ${out.length} elements, needs batch = ${batch}`);
+  need('categoricalSample', 'out', out, batch, 'batch');
   for (let b = 0; b < batch; b++) {
     const o = b * n;
     const lse = logSumExp(logits, o, n);
@@ -87,6 +91,7 @@ export function categoricalSample(logits: Float32Array, batch: number, n: number
 /** out[b] = argmax_j logits[b, j] (first on ties), for deterministic evaluation. */
 export function categoricalArgmax(logits: Float32Array, batch: number, n: number, out: ActionsOut): void {
   checkLogits('categoricalArgmax', logits, batch, n);
+  need('categoricalArgmax', 'out', out, batch, 'batch');
   for (let b = 0; b < batch; b++) {
     const o = b * n;
     let best = 0;
@@ -98,6 +103,8 @@ export function categoricalArgmax(logits: Float32Array, batch: number, n: number
 /** out[b] = log softmax(logits_b)[a_b]. */
 export function categoricalLogProb(logits: Float32Array, actions: ArrayLike<number>, batch: number, n: number, out: Float32Array): void {
   checkLogits('categoricalLogProb', logits, batch, n);
+  need('categoricalLogProb', 'actions', actions, batch, 'batch');
+  need('categoricalLogProb', 'out', out, batch, 'batch');
   for (let b = 0; b < batch; b++) {
     const o = b * n;
     out[b] = logits[o + actionAt('categoricalLogProb', actions, b, n)] - logSumExp(logits, o, n);
@@ -107,6 +114,7 @@ export function categoricalLogProb(logits: Float32Array, actions: ArrayLike<numb
 /** out[b] = H(softmax(logits_b)) = −Σ_j p_j log p_j (nats). */
 export function categoricalEntropy(logits: Float32Array, batch: number, n: number, out: Float32Array): void {
   checkLogits('categoricalEntropy', logits, batch, n);
+  need('categoricalEntropy', 'out', out, batch, 'batch');
   for (let b = 0; b < batch; b++) {
     const o = b * n;
     out[b] = rowEntropy(logits, o, n, logSumExp(logits, o, n));
@@ -118,6 +126,9 @@ export function categoricalLogProbGrad(
   logits: Float32Array, actions: ArrayLike<number>, batch: number, n: number, gLogp: ArrayLike<number>, dLogits: Float32Array,
 ): void {
   checkLogits('categoricalLogProbGrad', logits, batch, n);
+  need('categoricalLogProbGrad', 'actions', actions, batch, 'batch');
+  need('categoricalLogProbGrad', 'gLogp', gLogp, batch, 'batch');
+  need('categoricalLogProbGrad', 'dLogits', dLogits, batch * n, 'batch*n');
   for (let b = 0; b < batch; b++) {
     const g = gLogp[b];
     if (g === 0) continue;
@@ -134,6 +145,8 @@ export function categoricalEntropyGrad(
   logits: Float32Array, batch: number, n: number, gEnt: number | ArrayLike<number>, dLogits: Float32Array,
 ): void {
   checkLogits('categoricalEntropyGrad', logits, batch, n);
+  need('categoricalEntropyGrad', 'dLogits', dLogits, batch * n, 'batch*n');
+  if (typeof gEnt !== 'number') need('categoricalEntropyGrad', 'gEnt', gEnt, batch, 'batch');
   const perRow = typeof gEnt !== 'number';
   for (let b = 0; b < batch; b++) {
     const g = perRow ? (gEnt as ArrayLike<number>)[b] : (gEnt as number);

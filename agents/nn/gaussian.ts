@@ -19,19 +19,23 @@ import type { Rng } from '../../sim/rng.ts';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-function check(op: string, batch: number, dim: number, logStd: Float32Array, arrays: ReadonlyArray<readonly [string, ArrayLike<number>]>): void {
+function checkDims(op: string, batch: number, dim: number): void {
   if (!(Number.isInteger(batch) && batch >= 0 && Number.isInteger(dim) && dim >= 1)) {
     throw new RangeError(`${op}: batch must be a non-negative integer and dim a positive integer, got batch=${batch}, dim=${dim}`);
   }
-  if (logStd.length < dim) throw new RangeError(`${op}: logStd has ${logStd.length} elements, needs dim = ${dim}`);
-  for (const [name, arr] of arrays) {
-    if (arr.length < batch * dim) throw new RangeError(`${op}: ${name} has ${arr.length} elements, needs batch*dim = ${batch}*${dim}`);
-  }
+}
+
+function need(op: string, name: string, arr: ArrayLike<number>, n: number, what: string): void {
+  if (arr.length < n) throw new RangeError(`${op}: ${name} has ${arr.length} elements, needs ${what} = ${n}`);
 }
 
 /** out[b, d] = μ[b, d] + exp(logStd[d])·ε, ε ~ N(0, 1) from `rng.normal()`. */
 export function gaussianSample(mean: Float32Array, logStd: Float32Array, batch: number, dim: number, rng: Rng, out: Float32Array): void {
-  check('gaussianSample', batch, dim, logStd, [['mean', mean], ['out', out]]);
+  const op = 'gaussianSample';
+  checkDims(op, batch, dim);
+  need(op, 'logStd', logStd, dim, 'dim');
+  need(op, 'mean', mean, batch * dim, 'batch*dim');
+  need(op, 'out', out, batch * dim, 'batch*dim');
   for (let b = 0; b < batch; b++) {
     const o = b * dim;
     for (let d = 0; d < dim; d++) out[o + d] = mean[o + d] + Math.exp(logStd[d]) * rng.normal();
@@ -40,7 +44,12 @@ export function gaussianSample(mean: Float32Array, logStd: Float32Array, batch: 
 
 /** out[b] = Σ_d log N(a[b, d]; μ[b, d], σ_d²). */
 export function gaussianLogProb(mean: Float32Array, logStd: Float32Array, actions: Float32Array, batch: number, dim: number, out: Float32Array): void {
-  check('gaussianLogProb', batch, dim, logStd, [['mean', mean], ['actions', actions]]);
+  const op = 'gaussianLogProb';
+  checkDims(op, batch, dim);
+  need(op, 'logStd', logStd, dim, 'dim');
+  need(op, 'mean', mean, batch * dim, 'batch*dim');
+  need(op, 'actions', actions, batch * dim, 'batch*dim');
+  need(op, 'out', out, batch, 'batch');
   for (let b = 0; b < batch; b++) {
     const o = b * dim;
     let s = 0;
@@ -55,7 +64,8 @@ export function gaussianLogProb(mean: Float32Array, logStd: Float32Array, action
 
 /** out[b] = Σ_d ½ + ½log 2π + logσ_d (the same for every row: the std does not depend on the state). */
 export function gaussianEntropy(logStd: Float32Array, batch: number, dim: number, out: Float32Array): void {
-  check('gaussianEntropy', batch, dim, logStd, []);
+  checkDims('gaussianEntropy', batch, dim);
+  need('gaussianEntropy', 'logStd', logStd, dim, 'dim');
   let h = 0;
   for (let d = 0; d < dim; d++) h += 0.5 + HALF_LOG_2PI + logStd[d];
   for (let b = 0; b < batch; b++) out[b] = h;
@@ -66,8 +76,14 @@ export function gaussianLogProbGrad(
   mean: Float32Array, logStd: Float32Array, actions: Float32Array, batch: number, dim: number,
   gLogp: ArrayLike<number>, dMean: Float32Array, dLogStd: Float32Array,
 ): void {
-  check('gaussianLogProbGrad', batch, dim, logStd, [['mean', mean], ['actions', actions], ['dMean', dMean]]);
-  if (dLogStd.length < dim) throw new RangeError(`gaussianLogProbGrad: dLogStd has ${dLogStd.length} elements, needs dim = ${dim}`);
+  const op = 'gaussianLogProbGrad';
+  checkDims(op, batch, dim);
+  need(op, 'logStd', logStd, dim, 'dim');
+  need(op, 'mean', mean, batch * dim, 'batch*dim');
+  need(op, 'actions', actions, batch * dim, 'batch*dim');
+  need(op, 'gLogp', gLogp, batch, 'batch');
+  need(op, 'dMean', dMean, batch * dim, 'batch*dim');
+  need(op, 'dLogStd', dLogStd, dim, 'dim');
   for (let d = 0; d < dim; d++) {
     const invStd = Math.exp(-logStd[d]);
     let gls = 0;
@@ -84,10 +100,9 @@ export function gaussianLogProbGrad(
 
 /** dLogStd[d] += Σ_b gEnt_b (∂H/∂logσ_d = 1 per row; the mean gets no entropy gradient). */
 export function gaussianEntropyGrad(batch: number, dim: number, gEnt: number | ArrayLike<number>, dLogStd: Float32Array): void {
-  if (!(Number.isInteger(batch) && batch >= 0 && Number.isInteger(dim) && dim >= 1)) {
-    throw new RangeError(`gaussianEntropyGrad: batch must be a non-negative integer and dim a positive integer, got batch=${batch}, dim=${dim}`);
-  }
-  if (dLogStd.length < dim) throw new RangeError(`gaussianEntropyGrad: dLogStd has ${dLogStd.length} elements, needs dim = ${dim}`);
+  checkDims('gaussianEntropyGrad', batch, dim);
+  need('gaussianEntropyGrad', 'dLogStd', dLogStd, dim, 'dim');
+  if (typeof gEnt !== 'number') need('gaussianEntropyGrad', 'gEnt', gEnt, batch, 'batch');
   let total = 0;
   if (typeof gEnt === 'number') total = gEnt * batch;
   else for (let b = 0; b < batch; b++) total += gEnt[b];

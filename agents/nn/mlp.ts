@@ -184,7 +184,7 @@ export class Mlp {
 
   /** Set every gradient to 0. */
   zeroGrad(): void {
-    for (const g of this.gradList) g.data.fill(0);
+    for (let k = 0; k < this.gradList.length; k++) this.gradList[k].data.fill(0);
   }
 
   /** Named parameters in layer order: `0.weight`, `0.bias`, `2.weight`, … (same array every call). */

@@ -95,7 +95,7 @@ export function paramCount(tensors: readonly Tensor[]): number {
 
 /** Set every element of every tensor to 0 (gradients before a backward pass). */
 export function zeroTensors(tensors: readonly Tensor[]): void {
-  for (const t of tensors) t.data.fill(0);
+  for (let k = 0; k < tensors.length; k++) tensors[k].data.fill(0);
 }
 
 /** Concatenate the tensors' data in list order into `out` (allocated when omitted). */

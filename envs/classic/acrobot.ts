@@ -125,6 +125,53 @@ function wrap(x: number, m: number, M: number): number {
   return x;
 }
 
+const HALF_PI = PI / 2.0;
+
+/** Constant sub-products of `_dsdt`, each evaluated in Python's left-to-right order. */
+interface AcrobotConstants {
+  readonly m2: number;
+  readonly I1: number;
+  readonly I2: number;
+  readonly m1lc1sq: number; // m1 * lc1**2
+  readonly l1sqPlusLc2sq: number; // l1**2 + lc2**2
+  readonly twoL1Lc2: number; // 2 * l1 * lc2
+  readonly lc2sq: number; // lc2**2
+  readonly l1lc2: number; // l1 * lc2
+  readonly m2lc2g: number; // m2 * lc2 * g
+  readonly negM2l1lc2: number; // -m2 * l1 * lc2
+  readonly twoM2l1lc2: number; // 2 * m2 * l1 * lc2
+  readonly gravityArm: number; // (m1 * lc1 + m2 * l1) * g
+  readonly m2l1lc2: number; // m2 * l1 * lc2
+  readonly m2lc2sqPlusI2: number; // m2 * lc2**2 + I2
+  readonly nips: boolean;
+}
+
+function acrobotConstants(p: AcrobotParams): AcrobotConstants {
+  const m1 = p.linkMass1;
+  const m2 = p.linkMass2;
+  const l1 = p.linkLength1;
+  const lc1 = p.linkComPos1;
+  const lc2 = p.linkComPos2;
+  const g = p.gravity;
+  return {
+    m2,
+    I1: p.linkMoi,
+    I2: p.linkMoi,
+    m1lc1sq: m1 * (lc1 * lc1),
+    l1sqPlusLc2sq: l1 * l1 + lc2 * lc2,
+    twoL1Lc2: 2 * l1 * lc2,
+    lc2sq: lc2 * lc2,
+    l1lc2: l1 * lc2,
+    m2lc2g: m2 * lc2 * g,
+    negM2l1lc2: -m2 * l1 * lc2,
+    twoM2l1lc2: 2 * m2 * l1 * lc2,
+    gravityArm: (m1 * lc1 + m2 * l1) * g,
+    m2l1lc2: m2 * l1 * lc2,
+    m2lc2sqPlusI2: m2 * (lc2 * lc2) + p.linkMoi,
+    nips: p.bookOrNips === 'nips',
+  };
+}
+
 export class AcrobotCore extends BatchedCore<AcrobotState> {
   readonly obsDim = 6;
   readonly actDim = 1;
@@ -138,8 +185,13 @@ export class AcrobotCore extends BatchedCore<AcrobotState> {
   readonly theta2Dot: Float64Array;
   /** Generator of env i for torque noise (the one last passed to resetAt). */
   private readonly rngs: (Rng | undefined)[];
-  /** Derivative scratch (no allocation in step). */
-  private readonly k = new Float64Array(4);
+  /** Derivative scratch written by dsdt (no allocation in step). */
+  private k0 = 0;
+  private k1 = 0;
+  private k2 = 0;
+  private k3 = 0;
+  /** Constant sub-products of the dynamics (see dsdt). */
+  private readonly c: AcrobotConstants;
 
   constructor(numEnvs: number, params: Partial<AcrobotParams> = {}) {
     super(numEnvs);
@@ -152,10 +204,13 @@ export class AcrobotCore extends BatchedCore<AcrobotState> {
     this.theta1Dot = new Float64Array(numEnvs);
     this.theta2Dot = new Float64Array(numEnvs);
     this.rngs = new Array<Rng | undefined>(numEnvs).fill(undefined);
+    this.c = acrobotConstants(p);
   }
 
   resetAt(i: number, rng: Rng, options: Record<string, unknown> | undefined, obs: Float32Array, off: number): void {
-    const { low, high } = resetBounds(options, -0.1, 0.1, NAME);
+    let low = -0.1;
+    let high = 0.1;
+    if (options !== undefined) ({ low, high } = resetBounds(options, low, high, NAME));
     this.theta1[i] = Math.fround(rng.uniform(low, high));
     this.theta2[i] = Math.fround(rng.uniform(low, high));
     this.theta1Dot[i] = Math.fround(rng.uniform(low, high));
@@ -175,40 +230,36 @@ export class AcrobotCore extends BatchedCore<AcrobotState> {
     obs[o + 5] = this.theta2Dot[i];
   }
 
-  /** Gymnasium's `_dsdt` (without the constant torque slot): writes [dθ1, dθ2, ddθ1, ddθ2] into `this.k`. */
+  /**
+   * Gymnasium's `_dsdt` (without the constant torque slot): writes [dθ1, dθ2, ddθ1, ddθ2] into k0..k3.
+   * Constant sub-products are precomputed in the constructor in exactly the order Python evaluates them,
+   * so every result is bit-identical to evaluating the published expression.
+   */
   private dsdt(theta1: number, theta2: number, dtheta1: number, dtheta2: number, a: number): void {
-    const p = this.params;
-    const m1 = p.linkMass1;
-    const m2 = p.linkMass2;
-    const l1 = p.linkLength1;
-    const lc1 = p.linkComPos1;
-    const lc2 = p.linkComPos2;
-    const I1 = p.linkMoi;
-    const I2 = p.linkMoi;
-    const g = p.gravity;
+    const c = this.c;
     const cos2 = Math.cos(theta2);
     const sin2 = Math.sin(theta2);
-    const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + I1 + I2;
-    const d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + I2;
-    const phi2 = m2 * lc2 * g * Math.cos(theta1 + theta2 - PI / 2.0);
+    // d1 = m1·lc1² + m2·(l1² + lc2² + 2·l1·lc2·cos θ2) + I1 + I2
+    const d1 = c.m1lc1sq + c.m2 * (c.l1sqPlusLc2sq + c.twoL1Lc2 * cos2) + c.I1 + c.I2;
+    // d2 = m2·(lc2² + l1·lc2·cos θ2) + I2
+    const d2 = c.m2 * (c.lc2sq + c.l1lc2 * cos2) + c.I2;
+    // φ2 = m2·lc2·g·cos(θ1 + θ2 − π/2)
+    const phi2 = c.m2lc2g * Math.cos(theta1 + theta2 - HALF_PI);
+    // φ1 = −m2·l1·lc2·θ2dot²·sin θ2 − 2·m2·l1·lc2·θ2dot·θ1dot·sin θ2 + (m1·lc1 + m2·l1)·g·cos(θ1 − π/2) + φ2
     const phi1 =
-      -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin2 -
-      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2 +
-      (m1 * lc1 + m2 * l1) * g * Math.cos(theta1 - PI / 2) +
-      phi2;
+      c.negM2l1lc2 * (dtheta2 * dtheta2) * sin2 - c.twoM2l1lc2 * dtheta2 * dtheta1 * sin2 + c.gravityArm * Math.cos(theta1 - HALF_PI) + phi2;
     let ddtheta2: number;
-    if (p.bookOrNips === 'nips') {
-      ddtheta2 = (a + (d2 / d1) * phi1 - phi2) / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+    if (c.nips) {
+      // (a + d2/d1·φ1 − φ2) / (m2·lc2² + I2 − d2²/d1)
+      ddtheta2 = (a + (d2 / d1) * phi1 - phi2) / (c.m2lc2sqPlusI2 - (d2 * d2) / d1);
     } else {
-      ddtheta2 =
-        (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin2 - phi2) / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+      // (a + d2/d1·φ1 − m2·l1·lc2·θ1dot²·sin θ2 − φ2) / (m2·lc2² + I2 − d2²/d1)
+      ddtheta2 = (a + (d2 / d1) * phi1 - c.m2l1lc2 * (dtheta1 * dtheta1) * sin2 - phi2) / (c.m2lc2sqPlusI2 - (d2 * d2) / d1);
     }
-    const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
-    const k = this.k;
-    k[0] = dtheta1;
-    k[1] = dtheta2;
-    k[2] = ddtheta1;
-    k[3] = ddtheta2;
+    this.k0 = dtheta1;
+    this.k1 = dtheta2;
+    this.k2 = -(d2 * ddtheta2 + phi1) / d1;
+    this.k3 = ddtheta2;
   }
 
   step(actions: Float32Array, skip: Uint8Array, obs: Float32Array, reward: Float32Array, terminated: Uint8Array): void {
@@ -223,7 +274,6 @@ export class AcrobotCore extends BatchedCore<AcrobotState> {
     const T2 = this.theta2;
     const D1 = this.theta1Dot;
     const D2 = this.theta2Dot;
-    const k = this.k;
     const n = this.numEnvs;
     for (let i = 0; i < n; i++) {
       if (skip[i]) continue;
@@ -240,13 +290,13 @@ export class AcrobotCore extends BatchedCore<AcrobotState> {
       const y3 = D2[i];
       // RK4 over [0, dt] (Gymnasium's rk4 with t = [0, dt]).
       this.dsdt(y0, y1, y2, y3, torque);
-      const k10 = k[0], k11 = k[1], k12 = k[2], k13 = k[3];
+      const k10 = this.k0, k11 = this.k1, k12 = this.k2, k13 = this.k3;
       this.dsdt(y0 + dt2 * k10, y1 + dt2 * k11, y2 + dt2 * k12, y3 + dt2 * k13, torque);
-      const k20 = k[0], k21 = k[1], k22 = k[2], k23 = k[3];
+      const k20 = this.k0, k21 = this.k1, k22 = this.k2, k23 = this.k3;
       this.dsdt(y0 + dt2 * k20, y1 + dt2 * k21, y2 + dt2 * k22, y3 + dt2 * k23, torque);
-      const k30 = k[0], k31 = k[1], k32 = k[2], k33 = k[3];
+      const k30 = this.k0, k31 = this.k1, k32 = this.k2, k33 = this.k3;
       this.dsdt(y0 + dt * k30, y1 + dt * k31, y2 + dt * k32, y3 + dt * k33, torque);
-      const k40 = k[0], k41 = k[1], k42 = k[2], k43 = k[3];
+      const k40 = this.k0, k41 = this.k1, k42 = this.k2, k43 = this.k3;
       let t1 = y0 + dt6 * (k10 + 2 * k20 + 2 * k30 + k40);
       let t2 = y1 + dt6 * (k11 + 2 * k21 + 2 * k31 + k41);
       let d1 = y2 + dt6 * (k12 + 2 * k22 + 2 * k32 + k42);

@@ -138,7 +138,9 @@ export class CartPoleCore extends BatchedCore<CartPoleState> {
   }
 
   resetAt(i: number, rng: Rng, options: Record<string, unknown> | undefined, obs: Float32Array, off: number): void {
-    const { low, high } = resetBounds(options, -0.05, 0.05, NAME);
+    let low = -0.05;
+    let high = 0.05;
+    if (options !== undefined) ({ low, high } = resetBounds(options, low, high, NAME));
     this.x[i] = rng.uniform(low, high);
     this.xDot[i] = rng.uniform(low, high);
     this.theta[i] = rng.uniform(low, high);

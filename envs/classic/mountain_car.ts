@@ -119,7 +119,9 @@ export class MountainCarCore extends BatchedCore<MountainCarState> {
   }
 
   resetAt(i: number, rng: Rng, options: Record<string, unknown> | undefined, obs: Float32Array, off: number): void {
-    const { low, high } = resetBounds(options, -0.6, -0.4, NAME);
+    let low = -0.6;
+    let high = -0.4;
+    if (options !== undefined) ({ low, high } = resetBounds(options, low, high, NAME));
     this.position[i] = rng.uniform(low, high);
     this.velocity[i] = 0;
     obs[off] = this.position[i];

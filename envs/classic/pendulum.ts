@@ -157,9 +157,12 @@ export class PendulumCore extends BatchedCore<PendulumState> {
       if (u > maxTorque) u = maxTorque;
       else if (u < -maxTorque) u = -maxTorque;
       LU[i] = u;
-      // angle_normalize inline.
-      let thn = (th + Math.PI) % TWO_PI;
-      if (thn < 0) thn += TWO_PI;
+      // angle_normalize inline; fmod is the identity on [0, 2π), so the (slow) `%` runs only off it.
+      let thn = th + Math.PI;
+      if (thn < 0 || thn >= TWO_PI) {
+        thn %= TWO_PI;
+        if (thn < 0) thn += TWO_PI;
+      }
       thn -= Math.PI;
       const costs = thn * thn + 0.1 * (thdot * thdot) + 0.001 * (u * u);
       let newThdot = thdot + (gravityTerm * Math.sin(th) + torqueTerm * u) * dt;

@@ -38,7 +38,7 @@ export class MultiBinary extends Space<Int8Array> {
       const m = checkVector(mask, this.flatDim, 'MultiBinary mask');
       for (let i = 0; i < this.flatDim; i++) {
         const v = m[i];
-        if (v === 2) out[i] = 1;
+        if (v === 2) out[i] = this.rng.random() < 0.5 ? 1 : 0;
         else if (v === 0 || v === 1) out[i] = v;
         else throw new RangeError(`MultiBinary mask values must be 0, 1 or 2, got mask[${i}] = ${v}`);
       }

@@ -27,7 +27,6 @@ export interface NativeVectorEnvState {
   readonly needsReset: number[];
   readonly epReturn: number[];
   readonly epLength: number[];
-  readonly obs: number[];
 }
 
 export interface NativeVectorEnvOptions {
@@ -136,8 +135,12 @@ export class NativeVectorEnv implements VectorEnv {
     this.core.step(actions, skip, obs, reward, terminated);
     this.stats.mask.fill(0);
     if (mode === 'same-step') this.finalObsMask.fill(0);
-    const now = performance.now();
     const limit = this.maxEpisodeSteps ?? 0x7fffffff;
+    const elapsed = this.elapsed;
+    const needsReset = this.needsReset;
+    const epRet = this.stats.ret;
+    const epLen = this.stats.len;
+    let now = -1; // read the clock only when an episode starts or ends
     for (let i = 0; i < n; i++) {
       if (skip[i]) {
         // next-step autoreset: this step is the reset.
@@ -145,31 +148,38 @@ export class NativeVectorEnv implements VectorEnv {
         reward[i] = 0;
         terminated[i] = 0;
         truncated[i] = 0;
-        this.elapsed[i] = 0;
-        this.needsReset[i] = 0;
+        elapsed[i] = 0;
+        needsReset[i] = 0;
+        if (now < 0) now = performance.now();
         this.stats.begin(i, now);
         continue;
       }
-      this.elapsed[i]++;
-      truncated[i] = this.elapsed[i] >= limit ? 1 : 0;
-      this.stats.add(i, reward[i]);
-      if (terminated[i] | truncated[i]) {
+      const e = ++elapsed[i];
+      const tr = e >= limit ? 1 : 0;
+      truncated[i] = tr;
+      epRet[i] += reward[i];
+      epLen[i]++;
+      if (terminated[i] | tr) {
+        if (now < 0) now = performance.now();
         this.stats.finish(i, now, this.core.successAt(i));
         if (mode === 'same-step') {
           this.finalObs.set(obs.subarray(i * dim, (i + 1) * dim), i * dim);
           this.finalObsMask[i] = 1;
           this.core.resetAt(i, this.rngs[i], undefined, obs, i * dim);
-          this.elapsed[i] = 0;
+          elapsed[i] = 0;
           this.stats.begin(i, now);
         } else {
-          this.needsReset[i] = 1;
+          needsReset[i] = 1;
         }
       }
     }
     return [obs, reward, terminated, truncated, this.infos];
   }
 
-  /** Everything needed to continue exactly: core arrays, RNGs, counters, episode stats, obs. */
+  /**
+   * Everything needed to continue exactly: core arrays, RNGs, counters, episode stats. The current
+   * observations live in whichever buffer the caller passed to `step`; callers save them themselves.
+   */
   getState(): NativeVectorEnvState {
     return {
       core: this.core.snapshot(),
@@ -178,7 +188,6 @@ export class NativeVectorEnv implements VectorEnv {
       needsReset: Array.from(this.needsReset),
       epReturn: Array.from(this.stats.ret),
       epLength: Array.from(this.stats.len),
-      obs: Array.from(this.buffers.obs),
     };
   }
 
@@ -192,7 +201,6 @@ export class NativeVectorEnv implements VectorEnv {
     this.stats.len.set(s.epLength);
     const now = performance.now();
     this.stats.start.fill(now);
-    this.buffers.obs.set(s.obs);
     this.hasReset = true;
   }
 

@@ -107,6 +107,8 @@ describe('Text membership, flattening and construction', () => {
     expect(t.flatDim).toBe(5);
     expect(Array.from(t.flatten('z😀x'))).toEqual([2, 3, 0, -1, -1]);
     expect(t.unflatten(Float32Array.of(2, 3, 0, -1, -1))).toBe('z😀x');
+    // The string ends at the first -1, whatever follows.
+    expect(t.unflatten(Float32Array.of(1, -1, 2, 2, 2))).toBe('y');
     expect(() => t.flatten('xyzxyz')).toThrow('Text.flatten: value has 6 characters, more than maxLength = 5');
     expect(() => t.flatten('xa')).toThrow("Text.flatten: character 'a' at 1 is not in the charset");
     expect(() => t.unflatten(Float32Array.of(0, 9, -1, -1, -1))).toThrow('Text.unflatten: slot 1 holds 9, not a charset index');

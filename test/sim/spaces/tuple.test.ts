@@ -72,6 +72,8 @@ describe('Tuple seeding', () => {
     const [p, q] = new Tuple([unit(), unit()]).sample();
     expect(ser(p)).not.toBe(ser(q));
     expect(ser(new Tuple([unit(11)]).sample()[0])).toBe(ser(unit(11).sample()));
+    // The explicit seed survives being nested in an unseeded parent too.
+    expect(ser(new Tuple([new Tuple([unit(11)])]).sample()[0][0])).toBe(ser(unit(11).sample()));
     expect(draws(new Tuple([unit(), new Discrete(50)]), 5)).toEqual(draws(new Tuple([unit(), new Discrete(50)], { seed: 0 }), 5));
   });
 });
