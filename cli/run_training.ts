@@ -163,14 +163,15 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
       if (fs.existsSync(metricsPath)) truncateMetricsAfter(metricsPath, loaded.step);
       process.stderr.write(`train:env: resuming ${dir} from step ${loaded.step}\n`);
     } else {
-      if (fs.existsSync(metricsPath)) truncateMetricsAfter(metricsPath, -1);
+      // Start over: the metrics of the lost attempt go (TensorBoard is told to purge from step 0).
+      writeFileAtomic(metricsPath, '');
       process.stderr.write(`train:env: ${dir} has no usable checkpoint; starting the run over\n`);
     }
   }
 
   // ---------------------------------------------------------------- WRITERS
   const metrics = new MetricsWriter(metricsPath);
-  const tb = new TfEventsWriter(dir, resumeFrom ? { purgeStep: resumeFrom.step + 1 } : {});
+  const tb = new TfEventsWriter(dir, resumeFrom ? { purgeStep: resumeFrom.step + 1 } : resuming ? { purgeStep: 0 } : {});
   const totalSteps = agentArgs.totalTimesteps as number;
   const ckptEvery = cfg.checkpointEvery ?? Math.max(1, Math.ceil(totalSteps / 10));
   let lastCkpt = resumeFrom?.step ?? 0;
