@@ -82,9 +82,11 @@ export class Linear {
     const o = this.outFeatures;
     const b = this.bias.data;
     if (out.length < batch * o) throw new RangeError(`Linear.forward: out has ${out.length} elements, needs batch*out = ${batch}*${o}`);
-    for (let r = 0; r < batch; r++) {
-      const ro = r * o;
-      for (let j = 0; j < o; j++) out[ro + j] = b[j];
+    // Broadcast b into every row (one row, then doubling memmoves), then accumulate x·Wᵀ on top.
+    const total = batch * o;
+    if (total > 0) {
+      for (let j = 0; j < o; j++) out[j] = b[j];
+      for (let filled = o; filled < total; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, total - filled));
     }
     getMatmulBackend().matmulTransB(x, this.weight.data, out, batch, this.inFeatures, o, true);
   }

@@ -14,10 +14,11 @@
  * In a `Linear` layer (torch layout, W [out × in]): forward y = x·Wᵀ is `matmulTransB`, the weight
  * gradient dW = dYᵀ·x is `matmulTransA`, the input gradient dX = dY·W is `matmul`.
  *
- * The JS kernels keep every inner loop contiguous (i-k-j order for `matmul`/`matmulTransA`, row-by-row
- * dot products for `matmulTransB`) and block them 2 rows × 4 terms so each load of `b` feeds two rows
- * and each store of `out` carries four products (≈ 3.5× a naive triple loop on V8). Arithmetic runs in
- * float64 inside a block and rounds to float32 on store.
+ * The JS kernels keep every inner loop contiguous (i-k-j order; `matmulTransB` transposes the small
+ * b once into a scratch buffer) and block them 4 rows × 4 terms, so each load of `b` feeds four rows and
+ * each store of `out` carries four products (≈ 5× a naive triple loop on V8). Arithmetic runs in
+ * float64 inside a block and rounds to float32 on store. Only the transpose scratch is ever allocated
+ * (grown to the largest k·n seen), so steady-state calls allocate nothing.
  */
 
 export interface MatmulBackend {
@@ -45,54 +46,80 @@ function checkDims(op: string, m: number, k: number, n: number): void {
   }
 }
 
-/** out = a · b, i-k-j order, 2 rows of a × 4 columns of a (rows of b) per pass over a row of out. */
-function jsMatmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, accumulate = false): void {
-  checkDims('matmul', m, k, n);
-  checkSizes('matmul', a, m * k, 'm*k', b, k * n, 'k*n', out, m, n);
+/**
+ * out (+)= a · b without checks: i-k-j order in 4 × 4 blocks — four rows of a against four rows of b —
+ * so each pass over a row segment of b feeds four rows of out, and each load/store of out carries four
+ * products. The 16 scalars of a stay in registers; every inner loop runs over contiguous memory.
+ */
+function matmulKernel(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, accumulate: boolean): void {
   const k4 = k & ~3;
   let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const ra = i * k, rc = ra + k;
-    const oa = i * n, oc = oa + n;
+  for (; i + 3 < m; i += 4) {
+    const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+    const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
     if (!accumulate) {
       for (let j = 0; j < n; j++) {
-        out[oa + j] = 0;
-        out[oc + j] = 0;
+        out[o0 + j] = 0;
+        out[o1 + j] = 0;
+        out[o2 + j] = 0;
+        out[o3 + j] = 0;
       }
     }
     let p = 0;
     for (; p < k4; p += 4) {
-      const a0 = a[ra + p], a1 = a[ra + p + 1], a2 = a[ra + p + 2], a3 = a[ra + p + 3];
-      const c0 = a[rc + p], c1 = a[rc + p + 1], c2 = a[rc + p + 2], c3 = a[rc + p + 3];
+      const a0 = a[r0 + p], a1 = a[r0 + p + 1], a2 = a[r0 + p + 2], a3 = a[r0 + p + 3];
+      const c0 = a[r1 + p], c1 = a[r1 + p + 1], c2 = a[r1 + p + 2], c3 = a[r1 + p + 3];
+      const d0 = a[r2 + p], d1 = a[r2 + p + 1], d2 = a[r2 + p + 2], d3 = a[r2 + p + 3];
+      const e0 = a[r3 + p], e1 = a[r3 + p + 1], e2 = a[r3 + p + 2], e3 = a[r3 + p + 3];
       const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
       for (let j = 0; j < n; j++) {
         const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
-        out[oa + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
-        out[oc + j] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+        out[o0 + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+        out[o1 + j] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+        out[o2 + j] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3;
+        out[o3 + j] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
       }
     }
     for (; p < k; p++) {
-      const a0 = a[ra + p], c0 = a[rc + p];
+      const a0 = a[r0 + p], c0 = a[r1 + p], d0 = a[r2 + p], e0 = a[r3 + p];
       const b0 = p * n;
       for (let j = 0; j < n; j++) {
         const x = b[b0 + j];
-        out[oa + j] += a0 * x;
-        out[oc + j] += c0 * x;
+        out[o0 + j] += a0 * x;
+        out[o1 + j] += c0 * x;
+        out[o2 + j] += d0 * x;
+        out[o3 + j] += e0 * x;
       }
     }
   }
-  if (i < m) {
-    const ra = i * k, oa = i * n;
-    if (!accumulate) for (let j = 0; j < n; j++) out[oa + j] = 0;
-    for (let p = 0; p < k; p++) {
-      const a0 = a[ra + p];
+  for (; i < m; i++) {
+    const r0 = i * k, o0 = i * n;
+    if (!accumulate) for (let j = 0; j < n; j++) out[o0 + j] = 0;
+    let p = 0;
+    for (; p < k4; p += 4) {
+      const a0 = a[r0 + p], a1 = a[r0 + p + 1], a2 = a[r0 + p + 2], a3 = a[r0 + p + 3];
+      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) out[o0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+    }
+    for (; p < k; p++) {
+      const a0 = a[r0 + p];
       const b0 = p * n;
-      for (let j = 0; j < n; j++) out[oa + j] += a0 * b[b0 + j];
+      for (let j = 0; j < n; j++) out[o0 + j] += a0 * b[b0 + j];
     }
   }
 }
 
-/** out = aᵀ · b: outer loop over the shared dimension (rows of a and b), 4 at a time; out stays in cache. */
+function jsMatmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, accumulate = false): void {
+  checkDims('matmul', m, k, n);
+  checkSizes('matmul', a, m * k, 'm*k', b, k * n, 'k*n', out, m, n);
+  matmulKernel(a, b, out, m, k, n, accumulate);
+}
+
+/**
+ * out (+)= aᵀ · b: the outer loop walks the shared dimension (rows of a and b) four at a time, and a
+ * 4 × 4 block of a (4 shared rows × 4 output rows) updates four rows of out per pass over b. out (e.g. a
+ * 64 × 64 weight gradient) stays in cache while a and b stream through once.
+ */
 function jsMatmulTransA(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, accumulate = false): void {
   checkDims('matmulTransA', m, k, n);
   checkSizes('matmulTransA', a, k * m, 'k*m', b, k * n, 'k*n', out, m, n);
@@ -100,85 +127,66 @@ function jsMatmulTransA(a: Float32Array, b: Float32Array, out: Float32Array, m: 
   const k4 = k & ~3;
   let p = 0;
   for (; p < k4; p += 4) {
-    const a0 = p * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m;
+    const p0 = p * m, p1 = p0 + m, p2 = p1 + m, p3 = p2 + m;
     const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
     let i = 0;
-    for (; i + 1 < m; i += 2) {
-      const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
-      const y0 = a[a0 + i + 1], y1 = a[a1 + i + 1], y2 = a[a2 + i + 1], y3 = a[a3 + i + 1];
-      const oa = i * n, oc = oa + n;
+    for (; i + 3 < m; i += 4) {
+      const a0 = a[p0 + i], a1 = a[p1 + i], a2 = a[p2 + i], a3 = a[p3 + i];
+      const c0 = a[p0 + i + 1], c1 = a[p1 + i + 1], c2 = a[p2 + i + 1], c3 = a[p3 + i + 1];
+      const d0 = a[p0 + i + 2], d1 = a[p1 + i + 2], d2 = a[p2 + i + 2], d3 = a[p3 + i + 2];
+      const e0 = a[p0 + i + 3], e1 = a[p1 + i + 3], e2 = a[p2 + i + 3], e3 = a[p3 + i + 3];
+      const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
       for (let j = 0; j < n; j++) {
-        const w0 = b[b0 + j], w1 = b[b1 + j], w2 = b[b2 + j], w3 = b[b3 + j];
-        out[oa + j] += x0 * w0 + x1 * w1 + x2 * w2 + x3 * w3;
-        out[oc + j] += y0 * w0 + y1 * w1 + y2 * w2 + y3 * w3;
+        const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
+        out[o0 + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+        out[o1 + j] += c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3;
+        out[o2 + j] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3;
+        out[o3 + j] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
       }
     }
-    if (i < m) {
-      const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
-      const oa = i * n;
-      for (let j = 0; j < n; j++) out[oa + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+    for (; i < m; i++) {
+      const a0 = a[p0 + i], a1 = a[p1 + i], a2 = a[p2 + i], a3 = a[p3 + i];
+      const o0 = i * n;
+      for (let j = 0; j < n; j++) out[o0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
   }
   for (; p < k; p++) {
-    const a0 = p * m, b0 = p * n;
+    const p0 = p * m, b0 = p * n;
     for (let i = 0; i < m; i++) {
-      const x = a[a0 + i];
-      const oa = i * n;
-      for (let j = 0; j < n; j++) out[oa + j] += x * b[b0 + j];
+      const x = a[p0 + i];
+      const o0 = i * n;
+      for (let j = 0; j < n; j++) out[o0 + j] += x * b[b0 + j];
     }
   }
 }
 
-/** out = a · bᵀ: dot products of contiguous rows, a 2 × 4 block of out per pass (8 running sums). */
+/** Grown on demand, never shrunk: the transposed b of matmulTransB (a weight matrix, k·n floats). */
+let transposeScratch = new Float32Array(0);
+
+/**
+ * out (+)= a · bᵀ. From 4 rows of a on, b is transposed once into a scratch buffer (k·n moves, against
+ * m·k·n multiply-adds) and the product runs through the blocked i-k-j kernel; below that, row-by-row
+ * dot products of contiguous rows.
+ */
 function jsMatmulTransB(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, accumulate = false): void {
   checkDims('matmulTransB', m, k, n);
   checkSizes('matmulTransB', a, m * k, 'm*k', b, n * k, 'n*k', out, m, n);
-  const n4 = n & ~3;
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const ra = i * k, rc = ra + k;
-    const oa = i * n, oc = oa + n;
-    let j = 0;
-    for (; j < n4; j += 4) {
-      const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ra + p], y = a[rc + p];
-        const w0 = b[b0 + p], w1 = b[b1 + p], w2 = b[b2 + p], w3 = b[b3 + p];
-        s0 += x * w0; s1 += x * w1; s2 += x * w2; s3 += x * w3;
-        t0 += y * w0; t1 += y * w1; t2 += y * w2; t3 += y * w3;
-      }
-      if (accumulate) {
-        out[oa + j] += s0; out[oa + j + 1] += s1; out[oa + j + 2] += s2; out[oa + j + 3] += s3;
-        out[oc + j] += t0; out[oc + j + 1] += t1; out[oc + j + 2] += t2; out[oc + j + 3] += t3;
-      } else {
-        out[oa + j] = s0; out[oa + j + 1] = s1; out[oa + j + 2] = s2; out[oa + j + 3] = s3;
-        out[oc + j] = t0; out[oc + j + 1] = t1; out[oc + j + 2] = t2; out[oc + j + 3] = t3;
-      }
+  if (m >= 4) {
+    if (transposeScratch.length < k * n) transposeScratch = new Float32Array(k * n);
+    const t = transposeScratch;
+    for (let j = 0; j < n; j++) {
+      const bj = j * k;
+      for (let p = 0; p < k; p++) t[p * n + j] = b[bj + p];
     }
-    for (; j < n; j++) {
-      const b0 = j * k;
-      let s = 0, t = 0;
-      for (let p = 0; p < k; p++) {
-        const w = b[b0 + p];
-        s += a[ra + p] * w;
-        t += a[rc + p] * w;
-      }
-      if (accumulate) {
-        out[oa + j] += s;
-        out[oc + j] += t;
-      } else {
-        out[oa + j] = s;
-        out[oc + j] = t;
-      }
-    }
+    matmulKernel(a, t, out, m, k, n, accumulate);
+    return;
   }
-  if (i < m) {
+  for (let i = 0; i < m; i++) {
     const ra = i * k, oa = i * n;
     for (let j = 0; j < n; j++) {
-      const b0 = j * k;
+      const bj = j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[ra + p] * b[b0 + p];
+      for (let p = 0; p < k; p++) s += a[ra + p] * b[bj + p];
       if (accumulate) out[oa + j] += s;
       else out[oa + j] = s;
     }

@@ -133,7 +133,8 @@ export class Mlp {
     const nIn = batch * this.inSize;
     if (x.length < nIn) throw new RangeError(`Mlp.forward: x has ${x.length} elements, needs batch*in = ${batch}*${this.inSize} = ${nIn}`);
     const input = ws.input;
-    for (let i = 0; i < nIn; i++) input[i] = x[i];
+    if (x.length === nIn) input.set(x);
+    else for (let i = 0; i < nIn; i++) input[i] = x[i];
     let h = input;
     const last = this.layers.length - 1;
     for (let l = 0; l <= last; l++) {
