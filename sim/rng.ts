@@ -44,7 +44,14 @@ export function assertSeed(seed: unknown, field = 'seed'): asserts seed is numbe
 }
 
 export class Rng {
-  private prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+  // Alea state (Baagøe's generator, as seedrandom's `alea`). seedrandom derives the initial state from
+  // the seed; the recurrence is stepped here on plain fields so that the call site stays monomorphic
+  // across thousands of generators (one per sub-env), which a per-generator closure is not. The stream
+  // is identical to seedrandom's (test/sim/rng.test.ts checks it).
+  private c = 0;
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
   /** The integer seed this generator was last built from (undefined when restored from a state). */
   seed: number | undefined;
 
@@ -52,49 +59,64 @@ export class Rng {
     if (typeof seed === 'number') {
       assertSeed(seed);
       this.seed = seed;
-      this.prng = seedrandom.alea(`rf:${seed}`, { state: true });
+      this.load(seedrandom.alea(`rf:${seed}`, { state: true }).state());
     } else {
       this.seed = undefined;
-      this.prng = seedrandom.alea('', { state: { ...seed } });
+      this.load(seed);
     }
+  }
+
+  private load(st: RngState): void {
+    for (const k of ['c', 's0', 's1', 's2'] as const) {
+      if (typeof st[k] !== 'number' || !Number.isFinite(st[k])) throw new TypeError(`RNG state field ${k} must be a finite number, got ${String(st[k])}`);
+    }
+    this.c = st.c;
+    this.s0 = st.s0;
+    this.s1 = st.s1;
+    this.s2 = st.s2;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
   random(): number {
-    return this.prng();
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
   }
 
   /** Uniform in [0, 1) with 53 bits of resolution. */
   double(): number {
-    return this.prng.double();
+    return this.random() + ((this.random() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
   uniform(low: number, high: number): number {
-    return low + (high - low) * this.prng();
+    return low + (high - low) * this.random();
   }
 
   /** Integer uniform in [0, n). */
   int(n: number): number {
-    return Math.floor(this.prng() * n);
+    return Math.floor(this.random() * n);
   }
 
   /** Integer uniform in [low, high] inclusive. */
   integers(low: number, high: number): number {
-    return low + Math.floor(this.prng() * (high - low + 1));
+    return low + Math.floor(this.random() * (high - low + 1));
   }
 
   /** Standard normal by Box–Muller (two uniforms per draw, no cached spare so state stays 4 numbers). */
   normal(mean = 0, std = 1): number {
-    let u = this.prng();
-    while (u === 0) u = this.prng();
-    const v = this.prng();
+    let u = this.random();
+    while (u === 0) u = this.random();
+    const v = this.random();
     return mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   /** Exponential with rate 1. */
   exponential(): number {
-    let u = this.prng();
-    while (u === 0) u = this.prng();
+    let u = this.random();
+    while (u === 0) u = this.random();
     return -Math.log(u);
   }
 
@@ -102,7 +124,7 @@ export class Rng {
   categorical(p: ArrayLike<number>): number {
     let total = 0;
     for (let i = 0; i < p.length; i++) total += p[i];
-    let u = this.prng() * total;
+    let u = this.random() * total;
     for (let i = 0; i < p.length; i++) {
       u -= p[i];
       if (u < 0) return i;
@@ -114,7 +136,7 @@ export class Rng {
   /** In-place Fisher–Yates shuffle. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(this.prng() * (i + 1));
+      const j = Math.floor(this.random() * (i + 1));
       const t = a[i];
       a[i] = a[j];
       a[j] = t;
@@ -123,12 +145,31 @@ export class Rng {
   }
 
   getState(): RngState {
-    return this.prng.state();
+    return { c: this.c, s0: this.s0, s1: this.s1, s2: this.s2 };
   }
 
   /** Continue from a saved state; `seed` becomes undefined, as the stream no longer follows from it. */
   setState(state: RngState): void {
-    this.prng = seedrandom.alea('', { state: { ...state } });
+    this.load(state);
+    this.seed = undefined;
+  }
+
+  /** Write the state into `bank[4i .. 4i+4)` (struct-of-arrays storage of many generators). */
+  storeTo(bank: Float64Array, i: number): void {
+    const o = 4 * i;
+    bank[o] = this.c;
+    bank[o + 1] = this.s0;
+    bank[o + 2] = this.s1;
+    bank[o + 3] = this.s2;
+  }
+
+  /** Continue from the state in `bank[4i .. 4i+4)`. */
+  loadFrom(bank: Float64Array, i: number): void {
+    const o = 4 * i;
+    this.c = bank[o];
+    this.s0 = bank[o + 1];
+    this.s1 = bank[o + 2];
+    this.s2 = bank[o + 3];
     this.seed = undefined;
   }
 

@@ -45,7 +45,12 @@ export class NativeVectorEnv implements VectorEnv {
   readonly autoresetMode: AutoresetMode;
   readonly maxEpisodeSteps: number | undefined;
   readonly buffers: VecBuffers;
-  private readonly rngs: Rng[];
+  /**
+   * Per-env generator states, 4 floats each (struct of arrays: a reset touches one cache line instead
+   * of a scattered heap object). `rng` is the one generator object they are loaded into.
+   */
+  private readonly rngBank: Float64Array;
+  private readonly rng = new Rng(0);
   private readonly elapsed: Int32Array;
   /** 1 = env ended on the previous step and must be reset (next-step) or reset by the user (disabled). */
   private readonly needsReset: Uint8Array;
@@ -71,7 +76,8 @@ export class NativeVectorEnv implements VectorEnv {
     this.maxEpisodeSteps = opts.maxEpisodeSteps;
     const n = this.numEnvs;
     this.buffers = allocBuffers(n, this.obsDim);
-    this.rngs = Array.from({ length: n }, (_, i) => new Rng(deriveSeed(0, i)));
+    this.rngBank = new Float64Array(4 * n);
+    for (let i = 0; i < n; i++) new Rng(deriveSeed(0, i)).storeTo(this.rngBank, i);
     this.elapsed = new Int32Array(n);
     this.needsReset = new Uint8Array(n);
     this.skip = new Uint8Array(n);
@@ -84,9 +90,19 @@ export class NativeVectorEnv implements VectorEnv {
     this.checkActions = opts.validateActions === false ? undefined : makeActionChecker(this.singleActionSpace, this.actDim);
   }
 
-  /** RNG of sub-env i (for checkpoints and tests). */
+  /** A copy of sub-env i's generator (for tests). */
   rngAt(i: number): Rng {
-    return this.rngs[i];
+    const r = new Rng(0);
+    r.loadFrom(this.rngBank, i);
+    return r;
+  }
+
+  /** Reset env i from its own generator stream. */
+  private resetEnv(i: number, options: Record<string, unknown> | undefined, obs: Float32Array): void {
+    const rng = this.rng;
+    rng.loadFrom(this.rngBank, i);
+    this.core.resetAt(i, rng, options, obs, i * this.obsDim);
+    rng.storeTo(this.rngBank, i);
   }
 
   reset(opts: VecResetOptions = {}): [Float32Array, VecInfos] {
@@ -99,14 +115,14 @@ export class NativeVectorEnv implements VectorEnv {
       for (let i = 0; i < n; i++) {
         if (mask && !mask[i]) continue;
         assertSeed(seeds[i], `seed[${i}]`);
-        this.rngs[i] = new Rng(seeds[i]);
+        new Rng(seeds[i]).storeTo(this.rngBank, i);
       }
     }
     const now = performance.now();
     const obs = this.buffers.obs;
     for (let i = 0; i < n; i++) {
       if (mask && !mask[i]) continue;
-      this.core.resetAt(i, this.rngs[i], opts.options, obs, i * this.obsDim);
+      this.resetEnv(i, opts.options, obs);
       this.elapsed[i] = 0;
       this.needsReset[i] = 0;
       this.stats.begin(i, now);
@@ -144,7 +160,7 @@ export class NativeVectorEnv implements VectorEnv {
     for (let i = 0; i < n; i++) {
       if (skip[i]) {
         // next-step autoreset: this step is the reset.
-        this.core.resetAt(i, this.rngs[i], undefined, obs, i * dim);
+        this.resetEnv(i, undefined, obs);
         reward[i] = 0;
         terminated[i] = 0;
         truncated[i] = 0;
@@ -165,7 +181,7 @@ export class NativeVectorEnv implements VectorEnv {
         if (mode === 'same-step') {
           this.finalObs.set(obs.subarray(i * dim, (i + 1) * dim), i * dim);
           this.finalObsMask[i] = 1;
-          this.core.resetAt(i, this.rngs[i], undefined, obs, i * dim);
+          this.resetEnv(i, undefined, obs);
           elapsed[i] = 0;
           this.stats.begin(i, now);
         } else {
@@ -183,7 +199,7 @@ export class NativeVectorEnv implements VectorEnv {
   getState(): NativeVectorEnvState {
     return {
       core: this.core.snapshot(),
-      rngs: this.rngs.map((r) => r.getState()),
+      rngs: Array.from({ length: this.numEnvs }, (_, i) => this.rngAt(i).getState()),
       elapsed: Array.from(this.elapsed),
       needsReset: Array.from(this.needsReset),
       epReturn: Array.from(this.stats.ret),
@@ -194,7 +210,7 @@ export class NativeVectorEnv implements VectorEnv {
   setState(s: NativeVectorEnvState): void {
     if (s.rngs.length !== this.numEnvs) throw new Error(`vector env state has ${s.rngs.length} envs, this env has ${this.numEnvs}`);
     this.core.restore(s.core);
-    s.rngs.forEach((st, i) => this.rngs[i].setState(st));
+    s.rngs.forEach((st, i) => new Rng(st).storeTo(this.rngBank, i));
     this.elapsed.set(s.elapsed);
     this.needsReset.set(s.needsReset);
     this.stats.ret.set(s.epReturn);
