@@ -37,10 +37,12 @@ export const DqnArgs = z.object({
 export type DqnArgs = z.infer<typeof DqnArgs>;
 
 export const DQN_PRESETS: Record<string, Partial<DqnArgs>> = {
+  // rl-baselines3-zoo's CartPole settings (128 gradient steps every 256 env steps, target every 10)
+  // with a 64-64 network, which solves in ~30 k steps (npm run bench -- --suite train).
   'classic/CartPole-v1': {
-    totalTimesteps: 60_000, learningRate: 1e-3, bufferSize: 50_000, batchSize: 64, learningStarts: 1_000,
-    trainFrequency: 4, gradientSteps: 1, targetNetworkFrequency: 250, explorationFraction: 0.15, endE: 0.04,
-    hidden: [128, 128], doubleDqn: true,
+    totalTimesteps: 50_000, learningRate: 2.3e-3, bufferSize: 100_000, batchSize: 64, learningStarts: 1_000,
+    trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, explorationFraction: 0.16, endE: 0.04,
+    hidden: [64, 64],
   },
   'classic/Acrobot-v1': { totalTimesteps: 100_000, learningRate: 6.3e-4, bufferSize: 50_000, batchSize: 128, learningStarts: 1_000, trainFrequency: 4, gradientSteps: 4, targetNetworkFrequency: 250, explorationFraction: 0.12, endE: 0.1, hidden: [256, 256] },
   'classic/MountainCar-v0': { totalTimesteps: 120_000, learningRate: 4e-3, bufferSize: 10_000, batchSize: 128, learningStarts: 1_000, trainFrequency: 16, gradientSteps: 8, targetNetworkFrequency: 600, explorationFraction: 0.2, endE: 0.07, gamma: 0.98, hidden: [256, 256] },
@@ -49,7 +51,8 @@ export const DQN_PRESETS: Record<string, Partial<DqnArgs>> = {
 interface DqnState {
   globalStep: number;
   rng: RngState;
-  env: NativeVectorEnvState;
+  /** Env snapshot for an exact resume; absent for families without a native core (resume then re-seeds the envs). */
+  env?: NativeVectorEnvState;
   rbPos: number;
   rbFull: boolean;
   obs: number[];
@@ -122,8 +125,14 @@ export function trainDqn(args: DqnArgs, ctx: TrainContext): GreedyPolicy {
     rbPos = st.rbPos;
     rbFull = st.rbFull;
     rng.setState(st.rng);
-    asSnapshotable(envs).setState(st.env);
-    obs.set(st.obs);
+    const snap = asSnapshotable(envs);
+    if (snap && st.env) {
+      snap.setState(st.env);
+      obs.set(st.obs);
+    } else {
+      // No env snapshot: continue on freshly seeded episodes (weights, optimizer and buffer still exact).
+      obs.set(envs.reset({ seed: deriveSeed(args.seed, 'resume', st.globalStep) })[0]);
+    }
     globalStep = st.globalStep;
   } else {
     const [o] = envs.reset({ seed: args.seed });
@@ -255,7 +264,7 @@ export function trainDqn(args: DqnArgs, ctx: TrainContext): GreedyPolicy {
         tensors['rb.actions'] = rbAct;
         tensors['rb.rewards'] = rbRew;
         tensors['rb.dones'] = rbDone;
-        const state: DqnState = { globalStep, rng: rng.getState(), env: asSnapshotable(envs).getState(), rbPos, rbFull, obs: Array.from(obs) };
+        const state: DqnState = { globalStep, rng: rng.getState(), env: asSnapshotable(envs)?.getState(), rbPos, rbFull, obs: Array.from(obs) };
         ctx.saveCheckpoint({ step: globalStep, tensors, state: state as unknown as Record<string, unknown> });
       }
       if (ctx.evaluate?.(globalStep, greedy())) break;

@@ -54,7 +54,7 @@ export type PpoArgs = z.infer<typeof PpoArgs>;
 /** Tuned starting points per env id (merged under user overrides). */
 export const PPO_PRESETS: Record<string, Partial<PpoArgs>> = {
   'classic/CartPole-v1': {
-    totalTimesteps: 100_000, numEnvs: 8, numSteps: 64, learningRate: 1e-3, gamma: 0.98, gaeLambda: 0.8,
+    totalTimesteps: 100_000, numEnvs: 8, numSteps: 32, learningRate: 1e-3, gamma: 0.98, gaeLambda: 0.8,
     numMinibatches: 2, updateEpochs: 10, entCoef: 0, clipCoef: 0.2,
   },
   'classic/Acrobot-v1': { totalTimesteps: 200_000, numEnvs: 8, numSteps: 128, normalizeObs: true, entCoef: 0, learningRate: 1e-3, updateEpochs: 4 },
@@ -74,7 +74,8 @@ interface PpoState {
   globalStep: number;
   rng: RngState;
   adamStep: number;
-  env: NativeVectorEnvState;
+  /** Env snapshot for an exact resume; absent for families without a native core (resume then re-seeds the envs). */
+  env?: NativeVectorEnvState;
   obsRms?: { mean: number[]; var: number[]; count: number };
   retRms?: { mean: number[]; var: number[]; count: number };
   discountedReturn?: number[];
@@ -172,8 +173,15 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (obsRms && st.obsRms) obsRms.load(st.obsRms);
     if (retRms && st.retRms) retRms.load(st.retRms);
     if (st.discountedReturn) discountedReturn.set(st.discountedReturn);
-    asSnapshotable(envs).setState(st.env);
-    nextObs.set(st.nextObs);
+    const snap = asSnapshotable(envs);
+    if (snap && st.env) {
+      snap.setState(st.env);
+      nextObs.set(st.nextObs);
+    } else {
+      // No env snapshot: continue on freshly seeded episodes (weights and optimizer still exact).
+      const [o] = envs.reset({ seed: deriveSeed(args.seed, 'resume', st.globalStep) });
+      normalizeObsInto(o, nextObs, N, false);
+    }
     startIteration = st.iteration + 1;
     globalStep = st.globalStep;
   } else {
@@ -437,7 +445,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
         globalStep,
         rng: rng.getState(),
         adamStep: optimizer.stepCount,
-        env: asSnapshotable(envs).getState(),
+        env: asSnapshotable(envs)?.getState(),
         obsRms: obsRms?.toJSON(),
         retRms: retRms?.toJSON(),
         discountedReturn: retRms ? Array.from(discountedReturn) : undefined,

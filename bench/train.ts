@@ -4,9 +4,10 @@
  *   several seeds (median and spread of wall seconds and env steps), and training SPS.
  * - PPO Pendulum-v1: first evaluation with mean return ≥ −200.
  * - DQN CartPole-v1: first evaluation with mean return ≥ 475.
- * Evaluations run every `evalEvery` env steps once the recent training return passes a gate; their
- * time is reported apart (`evalSeconds`) and NOT included in `wallSeconds` (training only). Runs use
- * the same presets as `train:env` and write no files.
+ * Evaluations (20 deterministic episodes) run every `evalEvery` env steps — for the slower tasks only
+ * once the recent training return passes a gate; their time is reported apart (`evalSeconds`) and NOT
+ * included in `wallSeconds` / `cpuSeconds` (training only). Runs use the same presets as `train:env`
+ * and write no files. `cpuSeconds` is this process's CPU time, robust to other load on a shared machine.
  */
 import { AGENTS, type AgentName } from '../agents/index.ts';
 import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
@@ -20,8 +21,10 @@ export interface TrainBenchOptions {
   readonly log?: (msg: string) => void;
 }
 
-interface SolveResult {
+export interface SolveResult {
   seed: number;
+  /** CPU seconds of this process while training (robust to other load on a shared machine). */
+  cpuSeconds: number;
   solved: boolean;
   steps: number;
   wallSeconds: number;
@@ -30,11 +33,11 @@ interface SolveResult {
   finalEvalReturn: number;
 }
 
-function solve(agentName: AgentName, envId: string, seed: number, threshold: number, gate: number, maxSteps: number | undefined, evalEvery: number): SolveResult {
+export function solve(agentName: AgentName, envId: string, seed: number, threshold: number, gate: number, maxSteps: number | undefined, evalEvery: number, overrides: Record<string, unknown> = {}): SolveResult {
   const agent = AGENTS[agentName];
   // The preset's own budget (and so its learning-rate schedule) unless --quick caps it.
   const budget = maxSteps === undefined ? {} : { totalTimesteps: maxSteps };
-  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...budget }) as never;
+  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...budget, ...overrides }) as never;
   let evalMs = 0;
   let lastEval = -Infinity;
   let recentReturn = Number.NaN;
@@ -68,12 +71,15 @@ function solve(agentName: AgentName, envId: string, seed: number, threshold: num
     },
   };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   agent.train(args, ctx);
   const totalMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   evalEnv.close();
   const trainSeconds = (totalMs - evalMs) / 1000;
   return {
     seed,
+    cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6 - evalMs / 1000) * 100) / 100,
     solved: solvedAt >= 0,
     steps: solvedAt >= 0 ? solvedAt : steps,
     wallSeconds: Math.round(trainSeconds * 100) / 100,
@@ -110,7 +116,7 @@ export function benchTrain(opts: TrainBenchOptions): Record<string, unknown> {
   const seeds = Array.from({ length: opts.quick ? 1 : opts.seeds }, (_, i) => i + 1);
   const cartpole: SolveResult[] = [];
   for (const seed of seeds) {
-    const r = solve('ppo', 'classic/CartPole-v1', seed, 475, 300, opts.quick ? 20_000 : undefined, 2048);
+    const r = solve('ppo', 'classic/CartPole-v1', seed, 475, -Infinity, opts.quick ? 20_000 : undefined, 2048);
     opts.log?.(`ppo CartPole-v1 seed ${seed}: ${r.solved ? 'solved' : 'NOT solved'} at ${r.steps} steps, ${r.wallSeconds} s (+${r.evalSeconds} s eval), ${r.sps} SPS`);
     cartpole.push(r);
   }

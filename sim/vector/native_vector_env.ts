@@ -229,10 +229,7 @@ export class NativeVectorEnv implements VectorEnv {
   }
 }
 
-/** The vector env as a snapshot-able native env, or a clear error (checkpoints need one). */
-export function asSnapshotable(env: VectorEnv): { getState(): NativeVectorEnvState; setState(s: NativeVectorEnvState): void } {
-  if (!(env instanceof NativeVectorEnv)) {
-    throw new Error('checkpointing needs a native vector env (this env family has no batched core)');
-  }
-  return env;
+/** The env's exact-resume snapshot interface when it has one (native cores), else undefined. */
+export function asSnapshotable(env: VectorEnv): { getState(): NativeVectorEnvState; setState(s: NativeVectorEnvState): void } | undefined {
+  return env instanceof NativeVectorEnv ? env : undefined;
 }
