@@ -6,9 +6,10 @@ import type { Env } from '../sim/env.ts';
 import { type MakeOptions, type MakeVecOptions, Registry } from '../sim/registry.ts';
 import type { VectorEnv } from '../sim/vector/vector_env.ts';
 import { classicRegistrations } from './classic/registry.ts';
+import { textworldRegistrations } from './textworld/registry.ts';
 
 export function buildDefaultRegistry(): Registry {
-  return new Registry([...classicRegistrations]);
+  return new Registry([...classicRegistrations, ...textworldRegistrations]);
 }
 
 export const defaultRegistry: Registry = buildDefaultRegistry();
