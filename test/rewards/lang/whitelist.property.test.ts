@@ -32,7 +32,7 @@ const field = fc.constantFrom<Gen>(
   { src: 's.p[0]', ev: (s) => s.p[0] },
   { src: 'n.p[2]', ev: (_s, n) => n.p[2] },
   { src: 'n.nested.v', ev: (_s, n) => n.nested.v },
-  { src: 'distance(s.p, n.p)', ev: (s, n) => Math.hypot(s.p[0] - n.p[0], s.p[1] - n.p[1], s.p[2] - n.p[2]) },
+  { src: 'distance(s.p, n.p)', ev: (s, n) => Math.sqrt(0 + (s.p[0] - n.p[0]) ** 2 + (s.p[1] - n.p[1]) ** 2 + (s.p[2] - n.p[2]) ** 2) },
 );
 
 const num: fc.Arbitrary<Gen> = fc.letrec<{ num: Gen; cond: Gen }>((tie) => ({
