@@ -20,6 +20,7 @@ import { Box } from '../sim/spaces/box.ts';
 import { Discrete } from '../sim/spaces/discrete.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
+import { type LoadedCodeReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
 
 export class StopRequested extends Error {}
 
@@ -136,11 +137,28 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     throw new TrainArgsError(`--agent ${agent.name} does not support ${envId}'s action space ${space.toString()}; use --agent ppo`);
   }
 
+  // ---------------------------------------------------------------- REWARD
+  const spec = parseRewardSpec(cfg.reward);
+  const rewardCodePath = path.join(dir, 'reward', 'reward.js');
+  let codeReward: LoadedCodeReward | undefined;
+  let rewardInfo: Record<string, unknown> = { kind: 'env', generator: 'env' };
+  if (spec.kind === 'file') {
+    // On resume the copy in the run directory is the reward that was trained with.
+    const code = resuming ? readRewardFile(rewardCodePath) : readRewardFile(spec.path);
+    codeReward = loadCodeReward(code, envId, `file:${spec.path}`, cfg.seed);
+    rewardInfo = { kind: 'file', generator: 'file', source: spec.path, sha256: codeReward.sha256, terms: codeReward.preflight.termNames };
+  }
+
   fs.mkdirSync(dir, { recursive: true });
+  if (codeReward && !resuming) {
+    fs.mkdirSync(path.dirname(rewardCodePath), { recursive: true });
+    writeFileAtomic(rewardCodePath, codeReward.code);
+    writeFileAtomic(path.join(dir, 'reward', 'preflight.json'), `${JSON.stringify(codeReward.preflight, null, 2)}\n`);
+  }
   const configJson = {
     env: envId,
     agent: cfg.agent,
-    reward: { kind: cfg.reward, generator: 'env' },
+    reward: rewardInfo,
     seed: cfg.seed,
     train: { ...cfg, explicit: undefined, stopAfter: undefined },
     agentArgs,
@@ -192,7 +210,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   bar?.start(totalSteps, resumeFrom?.step ?? 0, { sps: '-', ret: '-', succ: '-' });
 
   const ctx: TrainContext = {
-    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode }),
+    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward }),
     log: (step, scalars) => {
       const wall = Date.now() / 1000;
       for (const [tag, value] of Object.entries(scalars)) {
@@ -254,7 +272,9 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const summary = {
     env: envId,
     agent: cfg.agent,
-    reward: { kind: cfg.reward, generator: 'env' },
+    reward: codeReward
+      ? { ...rewardInfo, guard: { calls: codeReward.reward.calls, errors: codeReward.reward.errors, nonFinite: codeReward.reward.nonFinite } }
+      : rewardInfo,
     seed: cfg.seed,
     steps: totalSteps,
     wallSeconds: Math.round(((performance.now() - started) / 1000 + wallBefore) * 1000) / 1000,

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { AGENT_NAMES } from '../agents/index.ts';
 import { listEnvs } from '../envs/index.ts';
+import { REWARD_SPEC_HELP, parseRewardSpec } from './reward_spec.ts';
 
 export class TrainArgsError extends Error {
   constructor(message: string, readonly exitCode = 2) {
@@ -14,12 +15,11 @@ export class TrainArgsError extends Error {
   }
 }
 
-export const REWARD_KINDS = ['env'] as const;
 
 export const TrainConfigSchema = z.object({
   env: z.string().describe('registered env id, e.g. classic/CartPole-v1'),
   agent: z.enum(AGENT_NAMES).describe('learner'),
-  reward: z.string().describe("reward spec: 'env' = the env's own reward"),
+  reward: z.string().describe("reward spec: 'env' (the env's own reward) or 'file:PATH' (reward-language code)"),
   steps: z.number().int().positive().optional().describe('total env steps (default: the agent preset for this env)'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).describe('run seed'),
   numEnvs: z.number().int().positive().max(65536).optional().describe('parallel envs (default: the agent preset)'),
@@ -61,7 +61,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .allowExcessArguments(false)
     .addOption(new Option('--env <id>', 'env id (see --list-envs)').default('classic/CartPole-v1'))
     .addOption(new Option('--agent <name>', `learner: ${AGENT_NAMES.join(' | ')}`).default('ppo'))
-    .addOption(new Option('--reward <spec>', `reward: ${REWARD_KINDS.join(' | ')}`).default('env'))
+    .addOption(new Option('--reward <spec>', `reward: ${REWARD_SPEC_HELP}`).default('env'))
     .option('--steps <n>', 'total env steps', intArg('--steps'))
     .option('--seed <n>', 'run seed', intArg('--seed'), 1)
     .option('--num-envs <n>', 'parallel envs', intArg('--num-envs'))
@@ -110,9 +110,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     // Accept unversioned / family-less ids that resolve uniquely; the registry's error lists close ids.
     throw new TrainArgsError(`--env: unknown env id '${cfg.env}'. Registered ids: ${envs.join(', ')}`);
   }
-  if (!(REWARD_KINDS as readonly string[]).includes(cfg.reward)) {
-    throw new TrainArgsError(`--reward: '${cfg.reward}' is not available; allowed: ${REWARD_KINDS.join(', ')} (generated rewards arrive with their issues)`);
-  }
+  parseRewardSpec(cfg.reward);
   if (cfg.viewer) {
     throw new TrainArgsError('--viewer: the live viewer is not built yet (see the viewer issue); run without --viewer');
   }

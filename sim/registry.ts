@@ -9,6 +9,8 @@ import { NativeVectorEnv } from './vector/native_vector_env.ts';
 import { SyncVectorEnv } from './vector/sync_vector_env.ts';
 import type { AutoresetMode, VectorEnv } from './vector/vector_env.ts';
 import { OrderEnforcing } from './wrappers/order_enforcing.ts';
+import { RewardWrapper } from './wrappers/reward_wrapper.ts';
+import type { RewardFunction } from './reward.ts';
 import { TimeLimit } from './wrappers/time_limit.ts';
 
 const ID_RE = /^(?:([A-Za-z0-9_]+)\/)?([A-Za-z0-9_.]+?)(?:-v(\d+))?$/;
@@ -46,6 +48,9 @@ export interface MakeVecOptions extends MakeOptions {
    */
   readonly vectorization?: 'auto' | 'native' | 'sync';
   readonly validateActions?: boolean;
+  /** A reward from the privileged states replacing (or adding to) the env's own; see NativeVectorEnv. */
+  readonly reward?: RewardFunction;
+  readonly rewardMode?: 'replace' | 'add';
 }
 
 /** Levenshtein distance, for "did you mean" suggestions. */
@@ -142,9 +147,13 @@ export class Registry {
         autoresetMode: opts.autoresetMode,
         maxEpisodeSteps: maxSteps,
         validateActions: opts.validateActions,
+        reward: opts.reward,
+        rewardMode: opts.rewardMode,
       });
     }
-    const fns = Array.from({ length: numEnvs }, () => () => this.make(id, opts));
+    const reward = opts.reward;
+    const perEnv = reward ? { ...opts, wrappers: [...(opts.wrappers ?? []), (e: Env) => new RewardWrapper(e, reward, { mode: opts.rewardMode })] } : opts;
+    const fns = Array.from({ length: numEnvs }, () => () => this.make(id, perEnv));
     return new SyncVectorEnv(fns, { autoresetMode: opts.autoresetMode, validateActions: opts.validateActions });
   }
 }

@@ -28,14 +28,14 @@ export const COLORS = {
 export function cameraFor(name: CameraName, b: SceneBuffers, i: number): Camera3D {
   switch (name) {
     case 'front':
-      return { eye: [0, 1.5, 0.55], target: [0, 0.7, 0.06], up: [0, 0, 1], fovyDeg: 42 };
+      return { eye: [0, 1.28, 0.62], target: [0, 0.68, 0.06], up: [0, 0, 1], fovyDeg: 45 };
     case 'side':
-      return { eye: [0.95, 0.72, 0.5], target: [0, 0.72, 0.06], up: [0, 0, 1], fovyDeg: 42 };
+      return { eye: [0.75, 0.72, 0.4], target: [0, 0.72, 0.08], up: [0, 0, 1], fovyDeg: 45 };
     case 'top':
-      return { eye: [0, 0.72, 1.25], target: [0, 0.72, 0], up: [0, 1, 0], fovyDeg: 40 };
+      return { eye: [0, 0.72, 0.95], target: [0, 0.72, 0], up: [0, 1, 0], fovyDeg: 40 };
     case 'wrist': {
       const x = b.tcp[3 * i], y = b.tcp[3 * i + 1], z = b.tcp[3 * i + 2];
-      return { eye: [x, y - 0.09, z + 0.11], target: [x, y + 0.03, z - 0.03], up: [0, 0, 1], fovyDeg: 70, near: 0.005 };
+      return { eye: [x, y - 0.1, z + 0.06], target: [x, y + 0.06, z - 0.03], up: [0, 0, 1], fovyDeg: 75, near: 0.005 };
     }
   }
 }

@@ -402,8 +402,8 @@ export function checkReward(source: string, opts: CheckOptions = {}): CheckedPro
         sawReturn = true;
         return;
       default:
+        // A rejected statement (loop, try, with, …) is reported alone: its body would only add noise.
         at(node, 'forbidden-syntax', `${describeNode(node)} is not allowed in reward code`, hintFor(node));
-        walkChildren(node, (child) => (child.type.endsWith('Statement') || child.type.endsWith('Declaration') ? stmt(child, depth + 1) : expr(child, depth + 1)));
     }
   };
 

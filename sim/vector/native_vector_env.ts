@@ -3,6 +3,7 @@
  * autoreset and episode statistics done in typed arrays. Allocates nothing per step.
  */
 import type { BatchedCore } from '../batched.ts';
+import type { RewardFunction, RewardTerms } from '../reward.ts';
 import { Rng, type RngState, assertSeed, deriveSeed } from '../rng.ts';
 import type { Space } from '../spaces/space.ts';
 import { type ActionChecker, makeActionChecker } from './action_check.ts';
@@ -34,6 +35,13 @@ export interface NativeVectorEnvOptions {
   readonly maxEpisodeSteps?: number;
   /** Check every action against the action space each step (default true; O(N)). */
   readonly validateActions?: boolean;
+  /**
+   * A reward computed from the privileged states, `fn.compute(state, action, nextState, terms)`, that
+   * replaces (default) or adds to the env's reward. Its components go to `infos.rewardTerms[i]`, the
+   * env's own reward to `infos.envReward`; episode statistics keep counting the env's own reward.
+   */
+  readonly reward?: RewardFunction;
+  readonly rewardMode?: 'replace' | 'add';
 }
 
 export class NativeVectorEnv implements VectorEnv {
@@ -62,6 +70,12 @@ export class NativeVectorEnv implements VectorEnv {
   private readonly checkActions: ActionChecker | undefined;
   private hasReset = false;
   private closed = false;
+  private readonly rewardFn: RewardFunction | undefined;
+  private readonly rewardAdd: boolean;
+  private readonly prevStates: unknown[];
+  private readonly envReward: Float32Array;
+  private readonly termsOut: (RewardTerms | undefined)[];
+  private readonly termsMask: Uint8Array;
 
   constructor(readonly core: BatchedCore, opts: NativeVectorEnvOptions = {}) {
     this.numEnvs = core.numEnvs;
@@ -88,6 +102,16 @@ export class NativeVectorEnv implements VectorEnv {
       ? { episode: this.stats.info, _episode: this.stats.mask, finalObs: this.finalObs, _finalObs: this.finalObsMask }
       : { episode: this.stats.info, _episode: this.stats.mask };
     this.checkActions = opts.validateActions === false ? undefined : makeActionChecker(this.singleActionSpace, this.actDim);
+    this.rewardFn = opts.reward;
+    if (opts.rewardMode !== undefined && opts.rewardMode !== 'replace' && opts.rewardMode !== 'add') {
+      throw new RangeError(`rewardMode must be 'replace' or 'add', got '${String(opts.rewardMode)}'`);
+    }
+    this.rewardAdd = opts.rewardMode === 'add';
+    this.prevStates = new Array<unknown>(this.rewardFn ? n : 0);
+    this.envReward = new Float32Array(this.rewardFn ? n : 0);
+    this.termsOut = new Array<RewardTerms | undefined>(this.rewardFn ? n : 0);
+    this.termsMask = new Uint8Array(this.rewardFn ? n : 0);
+    if (this.rewardFn) Object.assign(this.infos, { envReward: this.envReward, _envReward: new Uint8Array(n).fill(1), rewardTerms: this.termsOut, _rewardTerms: this.termsMask });
   }
 
   /** A copy of sub-env i's generator (for tests). */
@@ -103,6 +127,7 @@ export class NativeVectorEnv implements VectorEnv {
     rng.loadFrom(this.rngBank, i);
     this.core.resetAt(i, rng, options, obs, i * this.obsDim);
     rng.storeTo(this.rngBank, i);
+    if (this.rewardFn) this.prevStates[i] = this.core.stateAt(i);
   }
 
   reset(opts: VecResetOptions = {}): [Float32Array, VecInfos] {
@@ -149,6 +174,7 @@ export class NativeVectorEnv implements VectorEnv {
     const skip = this.skip;
     if (mode === 'next-step') skip.set(this.needsReset);
     this.core.step(actions, skip, obs, reward, terminated);
+    if (this.rewardFn) this.applyReward(actions, skip, reward);
     this.stats.mask.fill(0);
     if (mode === 'same-step') this.finalObsMask.fill(0);
     const limit = this.maxEpisodeSteps ?? 0x7fffffff;
@@ -173,7 +199,7 @@ export class NativeVectorEnv implements VectorEnv {
       const e = ++elapsed[i];
       const tr = e >= limit ? 1 : 0;
       truncated[i] = tr;
-      epRet[i] += reward[i];
+      epRet[i] += this.rewardFn ? this.envReward[i] : reward[i];
       epLen[i]++;
       if (terminated[i] | tr) {
         if (now < 0) now = performance.now();
@@ -190,6 +216,30 @@ export class NativeVectorEnv implements VectorEnv {
       }
     }
     return [obs, reward, terminated, truncated, this.infos];
+  }
+
+  /** Replace (or add to) the env rewards of the stepped envs with the reward function's values. */
+  private applyReward(actions: Float32Array, skip: Uint8Array, reward: Float32Array): void {
+    const fn = this.rewardFn!;
+    this.termsMask.fill(0);
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (skip[i]) {
+        this.envReward[i] = 0;
+        this.termsOut[i] = undefined;
+        continue;
+      }
+      const next = this.core.stateAt(i);
+      const action = this.singleActionSpace.unflatten(actions, i * this.actDim);
+      const terms: RewardTerms = {};
+      const r = fn.compute(this.prevStates[i], action, next, terms);
+      this.envReward[i] = reward[i];
+      terms.env = reward[i];
+      reward[i] = this.rewardAdd ? reward[i] + r : r;
+      terms.total = reward[i];
+      this.termsOut[i] = terms;
+      this.termsMask[i] = 1;
+      this.prevStates[i] = next;
+    }
   }
 
   /**
@@ -217,6 +267,7 @@ export class NativeVectorEnv implements VectorEnv {
     this.stats.len.set(s.epLength);
     const now = performance.now();
     this.stats.start.fill(now);
+    if (this.rewardFn) for (let i = 0; i < this.numEnvs; i++) this.prevStates[i] = this.core.stateAt(i);
     this.hasReset = true;
   }
 

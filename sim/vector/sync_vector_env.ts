@@ -121,7 +121,8 @@ export class SyncVectorEnv implements VectorEnv {
       out.reward[i] = r;
       out.terminated[i] = term ? 1 : 0;
       out.truncated[i] = trunc ? 1 : 0;
-      this.stats.add(i, r);
+      // Episode statistics count the env's own reward, also under a RewardWrapper (its terms.env).
+      this.stats.add(i, (info.rewardTerms as { env?: number } | undefined)?.env ?? r);
       if (term || trunc) {
         this.stats.finish(i, now, env.success(env.state()));
         if (this.autoresetMode === 'same-step') {

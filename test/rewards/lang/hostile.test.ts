@@ -119,7 +119,7 @@ function reward(state, action, next, terms) {
 }`;
     const sample = { hand: [0, 0, 0.1], cube: [0.1, 0, 0], goal: [0.2, 0.1, 0], touching: false, success: false };
     const prog = checkReward(code, { sampleState: sample });
-    expect(prog.termNames.sort()).toEqual(['action', 'place', 'reach']);
+    expect([...prog.termNames].sort()).toEqual(['action', 'place', 'reach']);
     const c = compileReward(code);
     const terms: Record<string, number> = {};
     const v = c.fn(sample, [1, 0, 0, 0], sample, terms);
