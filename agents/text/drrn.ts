@@ -8,8 +8,13 @@
  * aligned vectors and their product carries the match:
  *
  *   ē(text) = mean of emb rows over its ids                                       [d]
- *   score(s, a) = scoreNet([ē(g)⊙ē(a), ē(o)⊙ē(a), ē(a), ē(g), ē(o)])             Mlp 5d → hidden → 1
+ *   score(s, a) = scoreNet([ē(g)⊙ē(a), ē(o)⊙ē(a), ē(a), ē(g), ē(o), m_g(a), m_o(a)])  Mlp 5d+2 → hidden → 1
  *   V(s)        = valueNet([ē(g), ē(o), mean over candidates ē(a)])               Mlp 3d → hidden → 1
+ *
+ * m_g(a), m_o(a) are lexical-overlap features: the fraction of the command's n-gram ids that also occur
+ * in the goal / the context. Products of averaged random embeddings carry a shared word only weakly at
+ * first (one matching term among |g|·|a| cross terms); the exact-match fractions give the scorer that
+ * signal from the first update (a standard addition to DRRN-style scorers in text games).
  *
  * A state's policy is the softmax of its candidates' scores. `forward` takes a batch of states with a
  * variable number of candidates each (`candOffsets`), `backward` takes dLoss/dscore and dLoss/dV and
@@ -36,6 +41,9 @@ export interface DrrnBatch {
   readonly cands: readonly Int32Array[];
 }
 
+/** Extra per-candidate inputs appended to the score MLP's input (lexical overlaps). */
+export const EXTRA_FEATURES = 2;
+
 const roundUp = (n: number, m: number): number => Math.max(m, Math.ceil(n / m) * m);
 
 export class DrrnScorer {
@@ -59,6 +67,10 @@ export class DrrnScorer {
   private last: DrrnBatch | undefined;
   private lastB = 0;
   private lastC = 0;
+  /** Marks of ids in the current goal / context (epoch stamps, for the overlap features). */
+  private readonly markG: Int32Array;
+  private readonly markO: Int32Array;
+  private epoch = 0;
 
   constructor(opts: DrrnOptions) {
     for (const [k, v] of [['buckets', opts.buckets], ['embedDim', opts.embedDim], ['hidden', opts.hidden]] as const) {
@@ -70,7 +82,9 @@ export class DrrnScorer {
     this.emb = tensor([opts.buckets, d], undefined, 'emb.weight');
     this.embGrad = tensor([opts.buckets, d], undefined, 'emb.weight');
     for (let i = 0; i < this.emb.data.length; i++) this.emb.data[i] = opts.rng.normal();
-    this.scoreNet = new Mlp({ sizes: [5 * d, opts.hidden, 1], activation: 'tanh', outputGain: 0.01, rng: opts.rng });
+    this.markG = new Int32Array(opts.buckets);
+    this.markO = new Int32Array(opts.buckets);
+    this.scoreNet = new Mlp({ sizes: [5 * d + EXTRA_FEATURES, opts.hidden, 1], activation: 'tanh', outputGain: 0.01, rng: opts.rng });
     this.valueNet = new Mlp({ sizes: [3 * d, opts.hidden, 1], activation: 'tanh', outputGain: 1, rng: opts.rng });
     this.paramList = [this.emb, ...withPrefix('score.', this.scoreNet.params()), ...withPrefix('value.', this.valueNet.params())];
     this.gradList = [this.embGrad, ...withPrefix('score.', this.scoreNet.grads()), ...withPrefix('value.', this.valueNet.grads())];
@@ -132,20 +146,33 @@ export class DrrnScorer {
     }
     if (this.a.length < Cp * d) {
       this.a = new Float32Array(Cp * d);
-      this.x = new Float32Array(Cp * 5 * d);
+      this.x = new Float32Array(Cp * (5 * d + EXTRA_FEATURES));
       this.dS = new Float32Array(Cp);
     }
     const { g, o, a, abar, x, v } = this;
+    const W = 5 * d + EXTRA_FEATURES;
     for (let i = 0; i < B; i++) {
       this.bag(batch.goals[i], g, i * d);
       this.bag(batch.contexts[i], o, i * d);
+      const ep = ++this.epoch;
+      for (const id of batch.goals[i]) this.markG[id] = ep;
+      for (const id of batch.contexts[i]) this.markO[id] = ep;
       for (let k = 0; k < d; k++) abar[i * d + k] = 0;
       const c0 = batch.candOffsets[i];
       const c1 = batch.candOffsets[i + 1];
       if (c1 <= c0) throw new RangeError(`DrrnScorer.forward: state ${i} has no candidate commands`);
       for (let c = c0; c < c1; c++) {
         this.bag(batch.cands[c], a, c * d);
-        const xo = c * 5 * d;
+        const xo = c * W;
+        const ids = batch.cands[c];
+        let mg = 0;
+        let mo = 0;
+        for (let j = 0; j < ids.length; j++) {
+          if (this.markG[ids[j]] === ep) mg++;
+          if (this.markO[ids[j]] === ep) mo++;
+        }
+        x[xo + 5 * d] = mg / ids.length;
+        x[xo + 5 * d + 1] = mo / ids.length;
         for (let k = 0; k < d; k++) {
           const ak = a[c * d + k];
           x[xo + k] = g[i * d + k] * ak;
@@ -165,9 +192,9 @@ export class DrrnScorer {
         v[vo + 2 * d + k] = abar[i * d + k];
       }
     }
-    x.fill(0, C * 5 * d, Cp * 5 * d);
+    x.fill(0, C * W, Cp * W);
     v.fill(0, B * 3 * d, Bp * 3 * d);
-    const scores = this.scoreNet.forward(x.subarray(0, Cp * 5 * d), Cp);
+    const scores = this.scoreNet.forward(x.subarray(0, Cp * W), Cp);
     const values = this.valueNet.forward(v.subarray(0, Bp * 3 * d), Bp);
     this.last = batch;
     this.lastB = B;
@@ -206,7 +233,7 @@ export class DrrnScorer {
         dO[k] = dV[vo + d + k];
       }
       for (let c = c0; c < c1; c++) {
-        const xo = c * 5 * d;
+        const xo = c * (5 * d + EXTRA_FEATURES);
         for (let k = 0; k < d; k++) {
           const ak = a[c * d + k];
           dg[k] += dX[xo + k] * ak + dX[xo + 3 * d + k];
