@@ -15,14 +15,23 @@ import { compileReward, GuardedReward } from '../rewards/lang/compile.ts';
 import { RewardLangError } from '../rewards/lang/checker.ts';
 import { PreflightError, preflight, sampleTransitions, type PreflightReport } from '../rewards/lang/preflight.ts';
 import { TrainArgsError } from './train_args.ts';
+import { BuiltinGenerationError, generateBuiltin } from '../rewards/text2reward/builtin.ts';
+import { ChatError, chatClientFromEnv } from '../rewards/text2reward/client.ts';
+import { GenerationFailed, generateWithRepair } from '../rewards/text2reward/generate.ts';
+import { buildMessages } from '../rewards/text2reward/prompt.ts';
 
-export const REWARD_SPEC_HELP = "env | file:PATH (reward code in the restricted language)";
+export const REWARD_SPEC_HELP = 'env | file:PATH (reward code in the restricted language) | text2reward:"goal sentence"';
 
-export type RewardSpec = { kind: 'env' } | { kind: 'file'; path: string };
+export type RewardSpec = { kind: 'env' } | { kind: 'file'; path: string } | { kind: 'text2reward'; goal: string };
 
 export function parseRewardSpec(spec: string): RewardSpec {
   if (spec === 'env') return { kind: 'env' };
   if (spec.startsWith('file:') && spec.length > 5) return { kind: 'file', path: spec.slice(5) };
+  if (spec.startsWith('text2reward:')) {
+    const goal = spec.slice('text2reward:'.length).trim().replace(/^["']|["']$/g, '');
+    if (goal.length === 0) throw new TrainArgsError('--reward text2reward: needs a goal sentence, e.g. --reward text2reward:"push the cube to the goal"');
+    return { kind: 'text2reward', goal };
+  }
   throw new TrainArgsError(`--reward: '${spec}' is not a reward spec; allowed: ${REWARD_SPEC_HELP}`);
 }
 
@@ -64,5 +73,47 @@ export function readRewardFile(file: string): string {
     return fs.readFileSync(path.resolve(file), 'utf8');
   } catch (e) {
     throw new TrainArgsError(`--reward file:${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+export interface GeneratedReward {
+  readonly code: string;
+  /** 'builtin' or the model name. */
+  readonly generator: string;
+  readonly transcript: unknown;
+}
+
+/**
+ * Generate reward code for `goal` on `envId`: with the configured chat endpoint (REWARDFORGE_LLM_URL)
+ * through the execute → error → regenerate loop, else with the built-in rule-based generator.
+ */
+export async function generateReward(goal: string, envId: string, seed: number, maxRounds = 4): Promise<GeneratedReward> {
+  const probe = defaultRegistry.make(envId);
+  try {
+    probe.reset({ seed });
+    const sampleState = probe.state();
+    const abstraction = probe.abstraction();
+    const client = chatClientFromEnv();
+    if (client) {
+      const transitions = sampleTransitions(probe, 1000, seed);
+      const messages = buildMessages({ instruction: goal, abstraction });
+      try {
+        const r = await generateWithRepair(client, messages, { sampleState, transitions }, maxRounds);
+        return { code: r.code, generator: r.generator, transcript: { messages: r.messages, rounds: r.rounds } };
+      } catch (e) {
+        if (e instanceof GenerationFailed) throw new TrainArgsError(`--reward text2reward: ${e.message}`, 1);
+        if (e instanceof ChatError) throw new TrainArgsError(`--reward text2reward: the chat endpoint failed: ${e.message}`, 1);
+        throw e;
+      }
+    }
+    try {
+      const b = generateBuiltin(goal, sampleState);
+      return { code: b.code, generator: 'builtin', transcript: { plan: b.plan } };
+    } catch (e) {
+      if (e instanceof BuiltinGenerationError) throw new TrainArgsError(`--reward text2reward: the built-in generator could not handle "${goal}" on ${envId}: ${e.message}`);
+      throw e;
+    }
+  } finally {
+    probe.close();
   }
 }

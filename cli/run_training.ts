@@ -20,7 +20,7 @@ import { Box } from '../sim/spaces/box.ts';
 import { Discrete } from '../sim/spaces/discrete.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
-import { type LoadedCodeReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
+import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
 
 export class StopRequested extends Error {}
 
@@ -142,11 +142,26 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const rewardCodePath = path.join(dir, 'reward', 'reward.js');
   let codeReward: LoadedCodeReward | undefined;
   let rewardInfo: Record<string, unknown> = { kind: 'env', generator: 'env' };
+  let generatedTranscript: unknown;
   if (spec.kind === 'file') {
     // On resume the copy in the run directory is the reward that was trained with.
     const code = resuming ? readRewardFile(rewardCodePath) : readRewardFile(spec.path);
     codeReward = loadCodeReward(code, envId, `file:${spec.path}`, cfg.seed);
     rewardInfo = { kind: 'file', generator: 'file', source: spec.path, sha256: codeReward.sha256, terms: codeReward.preflight.termNames };
+  } else if (spec.kind === 'text2reward') {
+    let generator: string;
+    let transcript: unknown;
+    let code: string;
+    if (resuming) {
+      code = readRewardFile(rewardCodePath);
+      generator = (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { reward: { generator: string } }).reward.generator;
+    } else {
+      const g = await generateReward(spec.goal, envId, cfg.seed);
+      ({ code, generator, transcript } = g);
+    }
+    codeReward = loadCodeReward(code, envId, `text2reward:${generator}`, cfg.seed);
+    rewardInfo = { kind: 'text2reward', generator, goal: spec.goal, sha256: codeReward.sha256, terms: codeReward.preflight.termNames };
+    if (!resuming) generatedTranscript = transcript;
   }
 
   fs.mkdirSync(dir, { recursive: true });
@@ -154,6 +169,9 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     fs.mkdirSync(path.dirname(rewardCodePath), { recursive: true });
     writeFileAtomic(rewardCodePath, codeReward.code);
     writeFileAtomic(path.join(dir, 'reward', 'preflight.json'), `${JSON.stringify(codeReward.preflight, null, 2)}\n`);
+    if (generatedTranscript !== undefined) {
+      writeFileAtomic(path.join(dir, 'reward', 'generation.json'), `${JSON.stringify({ ...rewardInfo, transcript: generatedTranscript }, null, 2)}\n`);
+    }
   }
   const configJson = {
     env: envId,

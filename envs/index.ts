@@ -6,10 +6,11 @@ import type { Env } from '../sim/env.ts';
 import { type MakeOptions, type MakeVecOptions, Registry } from '../sim/registry.ts';
 import type { VectorEnv } from '../sim/vector/vector_env.ts';
 import { classicRegistrations } from './classic/registry.ts';
+import { roboticsRegistrations } from './robotics/registry.ts';
 import { textworldRegistrations } from './textworld/registry.ts';
 
 export function buildDefaultRegistry(): Registry {
-  return new Registry([...classicRegistrations, ...textworldRegistrations]);
+  return new Registry([...classicRegistrations, ...textworldRegistrations, ...roboticsRegistrations]);
 }
 
 export const defaultRegistry: Registry = buildDefaultRegistry();

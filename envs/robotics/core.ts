@@ -57,6 +57,16 @@ const ResetOverridesSchema = z
   })
   .strict();
 
+/**
+ * Safety net for cores dropped without `close()` (e.g. a vector env whose close() does not reach its
+ * core): once the core is unreachable, free the worlds it still held. The held value (the scene list)
+ * does not reference the core.
+ */
+const leaked = new FinalizationRegistry<(SceneHandles | undefined)[]>((scenes) => {
+  for (const s of scenes) s?.world.free();
+  scenes.fill(undefined);
+});
+
 /** Reusable target objects for Rapier's pose getters (they write into the object they are given). */
 const V = { x: 0, y: 0, z: 0 };
 const Q = { x: 0, y: 0, z: 0, w: 1 };
@@ -95,6 +105,7 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
     this.hc = handleCount(task);
     this.handles = new Float64Array(numEnvs * this.hc);
     this.scenes = new Array(numEnvs).fill(undefined);
+    leaked.register(this, this.scenes, this);
     this.pred = {
       isGrasped: isGraspedAt,
       isStatic: (b, i, k) => isStaticAt(b, i, k),
@@ -318,6 +329,7 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
   /** Free every Rapier world (idempotent). */
   close(): void {
     if (this.closed) return;
+    leaked.unregister(this);
     for (const s of this.scenes) s?.world.free();
     this.scenes.fill(undefined);
     this.closed = true;
