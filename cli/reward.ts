@@ -7,11 +7,20 @@
  *                                    write reward code for the goal: with the chat endpoint configured by
  *                                    REWARDFORGE_LLM_URL/_MODEL/_API_KEY, else the built-in rule-based
  *                                    generator; says which one produced it
+ *   refine --run DIR --feedback "…"  improve a run's generated reward from what the agent did (its
+ *                                    summary.json) and your feedback; needs the chat endpoint. Writes
+ *                                    DIR/reward/refined-K.js (+ its transcript) for --reward file:…
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { listEnvs } from '../envs/index.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { listEnvs, make } from '../envs/index.ts';
+import { sampleTransitions } from '../rewards/lang/preflight.ts';
+import { ChatError, chatClientFromEnv } from '../rewards/text2reward/client.ts';
+import { GenerationFailed, generateWithRepair } from '../rewards/text2reward/generate.ts';
+import { buildMessages, feedbackMessages } from '../rewards/text2reward/prompt.ts';
 import { generateReward, loadCodeReward, readRewardFile } from './reward_spec.ts';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
 import { TrainArgsError } from './train_args.ts';
@@ -49,6 +58,49 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         out(`wrote ${o.out}\n`);
       } else out(`${g.code}\n`);
       err(`generator: ${g.generator}${g.generator === 'builtin' ? ' (rule-based, offline; set REWARDFORGE_LLM_URL to use a language model)' : ''}; passes the checker and the pre-flight on ${loaded.preflight.samples} transitions; terms: ${loaded.preflight.termNames.join(', ')}\n`);
+    });
+  program
+    .command('refine')
+    .requiredOption('--run <dir>', 'a train:env run directory trained with --reward text2reward:…')
+    .requiredOption('--feedback <text>', 'what should change')
+    .option('--max-rounds <n>', 'repair rounds', '4')
+    .action(async (o: { run: string; feedback: string; maxRounds: string }) => {
+      const dir = path.resolve(o.run);
+      const cfgPath = path.join(dir, 'config.json');
+      if (!fs.existsSync(cfgPath)) throw new TrainArgsError(`--run: '${o.run}' holds no config.json; is it a run directory?`);
+      const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8')) as { env: string; seed: number; reward: { kind: string; goal?: string } };
+      if (cfg.reward.kind !== 'text2reward' && cfg.reward.kind !== 'file') throw new TrainArgsError(`--run: the run used reward '${cfg.reward.kind}'; refine needs a run trained with generated reward code`);
+      const client = chatClientFromEnv();
+      if (!client) {
+        throw new TrainArgsError('refine needs a language model: set REWARDFORGE_LLM_URL and REWARDFORGE_LLM_MODEL (the built-in generator is rule-based and cannot take feedback)');
+      }
+      const previous = fs.readFileSync(path.join(dir, 'reward', 'reward.js'), 'utf8');
+      const summaryPath = path.join(dir, 'summary.json');
+      const summary = fs.existsSync(summaryPath) ? (JSON.parse(fs.readFileSync(summaryPath, 'utf8')) as { eval?: { episodes: number; meanReturn: number; successRate: number; meanLength: number }; steps?: number }) : undefined;
+      const behaviour = summary?.eval
+        ? `after ${summary.steps} training steps, over ${summary.eval.episodes} evaluation episodes the agent succeeded in ${(summary.eval.successRate * 100).toFixed(0)}% with mean return ${summary.eval.meanReturn.toFixed(2)} and mean length ${summary.eval.meanLength.toFixed(0)} steps`
+        : 'the run has no evaluation summary yet';
+      const probe = make(cfg.env);
+      try {
+        probe.reset({ seed: cfg.seed });
+        const base = buildMessages({ instruction: cfg.reward.goal ?? 'the same task', abstraction: probe.abstraction() });
+        const ctx = { sampleState: probe.state(), transitions: sampleTransitions(probe, 1000, cfg.seed) };
+        let r;
+        try {
+          r = await generateWithRepair(client, feedbackMessages(base, previous, behaviour, o.feedback), ctx, Number(o.maxRounds));
+        } catch (e) {
+          if (e instanceof GenerationFailed || e instanceof ChatError) throw new TrainArgsError(e.message);
+          throw e;
+        }
+        let k = 1;
+        while (fs.existsSync(path.join(dir, 'reward', `refined-${k}.js`))) k++;
+        const file = path.join(dir, 'reward', `refined-${k}.js`);
+        writeFileAtomic(file, `${r.code}\n`);
+        writeFileAtomic(path.join(dir, 'reward', `refined-${k}.json`), `${JSON.stringify({ generator: r.generator, feedback: o.feedback, behaviour, messages: r.messages, rounds: r.rounds }, null, 2)}\n`);
+        out(`wrote ${file} (generator: ${r.generator}, ${r.rounds.length} round(s))\ntrain with it: npm run train:env -- --env ${cfg.env} --reward file:${file}\n`);
+      } finally {
+        probe.close();
+      }
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

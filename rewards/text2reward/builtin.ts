@@ -96,8 +96,7 @@ export function planFromInstruction(instruction: string, sampleState: unknown): 
     evidence.push('lift towards a goal: → pick-place');
   }
   if (intent === undefined) {
-    if (objects.length === 0) intent = 'reach';
-    else throw new BuiltinGenerationError(`no relation found in "${instruction}": say what to do, e.g. reach, push, pick and place, lift, stack or open`);
+    throw new BuiltinGenerationError(`no relation found in "${instruction}": say what to do, e.g. reach, push, pick and place, lift, stack or open`);
   }
   if ((intent === 'push' || intent === 'pick-place' || intent === 'lift') && objects.length === 0) {
     intent = 'reach';
