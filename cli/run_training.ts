@@ -127,9 +127,15 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     }
   }
   const agent = AGENTS[cfg.agent];
+  const envKwargs: Record<string, unknown> = Object.fromEntries(Object.entries(cfg.envArg ?? {}).map(([k, v]) => [k, parseSetValue(v)]));
 
-  // The action space decides whether the agent applies.
-  const probe = defaultRegistry.make(envId);
+  // The action space decides whether the agent applies (and a bad env argument fails here, before any file).
+  let probe;
+  try {
+    probe = defaultRegistry.make(envId, { kwargs: envKwargs });
+  } catch (e) {
+    throw new TrainArgsError(`--env-arg: ${envId} rejected its arguments: ${(e as Error).message}`);
+  }
   const space = probe.actionSpace;
   probe.close();
   const kind = space instanceof Discrete ? 'discrete' : space instanceof Box ? 'continuous' : 'other';
@@ -228,7 +234,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   bar?.start(totalSteps, resumeFrom?.step ?? 0, { sps: '-', ret: '-', succ: '-' });
 
   const ctx: TrainContext = {
-    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward }),
+    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward, kwargs: envKwargs }),
     log: (step, scalars) => {
       const wall = Date.now() / 1000;
       for (const [tag, value] of Object.entries(scalars)) {
@@ -274,7 +280,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
 
   // ---------------------------------------------------------------- EVALUATION
   const evalEnvs = Math.min(cfg.evalEpisodes, 100);
-  const evalEnv = defaultRegistry.makeVec(envId, evalEnvs);
+  const evalEnv = defaultRegistry.makeVec(envId, evalEnvs, { kwargs: envKwargs });
   const ev = evaluatePolicy(evalEnv, policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
   evalEnv.close();
   metrics.addScalar('eval/mean_return', ev.meanReturn, totalSteps);
@@ -284,7 +290,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
 
   let videos: string[] = [];
   if (cfg.video) {
-    videos = recordVideo(defaultRegistry, envId, policy, path.join(dir, 'videos'), { seed: deriveSeed(cfg.seed, 'video'), episodes: 1, ffmpeg: ffmpegAvailable() });
+    videos = recordVideo(defaultRegistry, envId, envKwargs, policy, path.join(dir, 'videos'), { seed: deriveSeed(cfg.seed, 'video'), episodes: 1, ffmpeg: ffmpegAvailable() });
   }
 
   const summary = {

@@ -30,6 +30,7 @@ export const TrainConfigSchema = z.object({
   evalEpisodes: z.number().int().min(1).max(10000).describe('final deterministic evaluation episodes'),
   checkpointEvery: z.number().int().positive().optional().describe('env steps between checkpoints (default: about 10 per run)'),
   set: z.record(z.string(), z.string()).describe('agent argument overrides (--set key=value)'),
+  envArg: z.record(z.string(), z.string()).describe('env keyword arguments (--env-arg key=value), e.g. reward=sparse'),
   quiet: z.boolean().describe('no progress line'),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema> & {
@@ -49,6 +50,12 @@ function intArg(flag: string) {
 function collectSet(v: string, prev: Record<string, string>): Record<string, string> {
   const eq = v.indexOf('=');
   if (eq <= 0) throw new TrainArgsError(`--set takes key=value (an agent argument), got '${v}'`);
+  return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
+}
+
+function collectEnvArg(v: string, prev: Record<string, string>): Record<string, string> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new TrainArgsError(`--env-arg takes key=value (an env keyword argument), got '${v}'`);
   return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
 }
 
@@ -72,6 +79,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .option('--eval-episodes <n>', 'final evaluation episodes', intArg('--eval-episodes'), 20)
     .option('--checkpoint-every <n>', 'env steps between checkpoints', intArg('--checkpoint-every'))
     .option('--set <key=value>', 'agent argument override (repeatable)', collectSet, {})
+    .option('--env-arg <key=value>', "env keyword argument (repeatable), e.g. --env-arg reward=sparse", collectEnvArg, {})
     .option('--quiet', 'no progress line', false)
     .option('--list-envs', 'print the registered env ids and exit')
     .addOption(new Option('--stop-after <n>', 'stop after the first checkpoint at or past this step (for testing resume)').argParser(intArg('--stop-after')).hideHelp());

@@ -60,9 +60,9 @@ export function encodeMp4(frames: readonly Frame[], fps: number, file: string): 
 }
 
 /** Record `episodes` greedy episodes; returns the written files. */
-export function recordVideo(registry: Registry, envId: string, policy: GreedyPolicy, dir: string, opts: VideoOptions): string[] {
+export function recordVideo(registry: Registry, envId: string, kwargs: Record<string, unknown>, policy: GreedyPolicy, dir: string, opts: VideoOptions): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const env = registry.make(envId, { renderMode: 'rgb_array' });
+  const env = registry.make(envId, { renderMode: 'rgb_array', kwargs });
   const fps = env.metadata.renderFps;
   const obsSpace = env.observationSpace;
   const flat = new Float32Array(policy.obsDim);

@@ -8,11 +8,12 @@
  * aligned vectors and their product carries the match:
  *
  *   ē(text) = mean of emb rows over its ids                                       [d]
- *   score(s, a) = scoreNet([ē(g)⊙ē(a), ē(o)⊙ē(a), ē(a), ē(g), ē(o), m_g(a), m_o(a)])  Mlp 5d+2 → hidden → 1
+ *   score(s, a) = scoreNet([ē(g)⊙ē(a), ē(o)⊙ē(a), ē(a), ē(g), ē(o), m_g(a), m_o(a)])  Mlp 5d+14 → hidden → 1
  *   V(s)        = valueNet([ē(g), ē(o), mean over candidates ē(a)])               Mlp 3d → hidden → 1
  *
  * m_g(a), m_o(a) are lexical-overlap features: the fraction of the command's n-gram ids that also occur
- * in the goal / the context. Products of averaged random embeddings carry a shared word only weakly at
+ * in the goal / the context, and, for each of the command's first MATCH_POSITIONS words, whether that
+ * word occurs in the goal / the context (so "take X from Y" can learn to care that X, not Y, is in the goal). Products of averaged random embeddings carry a shared word only weakly at
  * first (one matching term among |g|·|a| cross terms); the exact-match fractions give the scorer that
  * signal from the first update (a standard addition to DRRN-style scorers in text games).
  *
@@ -25,6 +26,7 @@
 import type { Rng } from '../../sim/rng.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { type Tensor, tensor, withPrefix } from '../nn/tensor.ts';
+import { unigramCount } from './features.ts';
 
 export interface DrrnOptions {
   readonly buckets: number;
@@ -41,8 +43,10 @@ export interface DrrnBatch {
   readonly cands: readonly Int32Array[];
 }
 
+/** Word positions of a command with their own exact-match inputs. */
+export const MATCH_POSITIONS = 6;
 /** Extra per-candidate inputs appended to the score MLP's input (lexical overlaps). */
-export const EXTRA_FEATURES = 2;
+export const EXTRA_FEATURES = 2 + 2 * MATCH_POSITIONS;
 
 const roundUp = (n: number, m: number): number => Math.max(m, Math.ceil(n / m) * m);
 
@@ -173,6 +177,13 @@ export class DrrnScorer {
         }
         x[xo + 5 * d] = mg / ids.length;
         x[xo + 5 * d + 1] = mo / ids.length;
+        // Position-wise exact matches of the command's words (ids start with its unigrams, in order).
+        const nWords = unigramCount(ids);
+        for (let p = 0; p < MATCH_POSITIONS; p++) {
+          const w = p < nWords ? ids[p] : -1;
+          x[xo + 5 * d + 2 + p] = w >= 0 && this.markG[w] === ep ? 1 : 0;
+          x[xo + 5 * d + 2 + MATCH_POSITIONS + p] = w >= 0 && this.markO[w] === ep ? 1 : 0;
+        }
         for (let k = 0; k < d; k++) {
           const ak = a[c * d + k];
           x[xo + k] = g[i * d + k] * ak;

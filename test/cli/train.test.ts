@@ -142,6 +142,8 @@ describe('train:env', () => {
       [['--set', 'learningRate=fast'], /--set learningRate: .*got "fast"/],
       [['--set', 'nope=1'], /--set nope: not an argument of ppo; allowed: totalTimesteps/],
       [['--bogus'], /unknown option '--bogus'/],
+      [['--env-arg', 'gravity=-3'], /--env-arg: classic\/CartPole-v1 rejected its arguments: CartPole-v1: parameter 'gravity' = -3 is invalid/],
+      [['--env-arg', 'nokey'], /--env-arg takes key=value/],
       [['--agent', 'dqn', '--env', 'classic/Pendulum-v1'], /--agent dqn does not support classic\/Pendulum-v1's action space Box/],
       [['--resume', path.join(tmp, 'nothing-here')], /--resume: .* holds no config.json/],
       [['--resume', straight, '--seed', '3'], /--seed cannot change it/],
