@@ -12,6 +12,9 @@
  *   them off), its sliding friction emulated by a zero-velocity motor with a 5 N cap;
  * - integration: `timestep` = 0.0125 s, one `world.step()` per env step, 4 solver iterations,
  *   `contact_natural_frequency` = 300 Hz (the default 30 Hz lets pads sink 8–11 mm into a cube).
+ *
+ * A scene is normally alone in its world; `addScene` can also place it at a fixed offset in a shared
+ * world (the core's `envsPerWorld` packing).
  */
 import { CUBE, DRAWER, FINGER_MOTOR, FINGER_TRAVEL, PAD, PALM, TABLE } from './geometry.ts';
 import { RAPIER } from './rapier.ts';
@@ -32,37 +35,40 @@ export interface SceneHandles {
   readonly padJoints: readonly [RAPIER.PrismaticImpulseJoint, RAPIER.PrismaticImpulseJoint];
   readonly objects: readonly RAPIER.RigidBody[];
   readonly drawer: RAPIER.RigidBody | undefined;
+  /** Fixed bodies of this env (table, cabinet). */
+  readonly statics: readonly RAPIER.RigidBody[];
 }
 
 /** Handle numbers of a scene, in the order `handleList` writes them (for snapshots). */
 export function handleCount(task: TaskDef): number {
-  return 5 + task.objects.length + (task.drawer ? 1 : 0);
+  return 6 + task.objects.length + (task.drawer ? 2 : 0);
 }
 
+/** hand, pads (2), pad joints (2), objects, drawer, table, cabinet. */
 export function handleList(h: SceneHandles, out: Float64Array, off: number): void {
-  out[off] = h.hand.handle;
-  out[off + 1] = h.pads[0].handle;
-  out[off + 2] = h.pads[1].handle;
-  out[off + 3] = h.padJoints[0].handle;
-  out[off + 4] = h.padJoints[1].handle;
-  h.objects.forEach((o, k) => {
-    out[off + 5 + k] = o.handle;
-  });
-  if (h.drawer) out[off + 5 + h.objects.length] = h.drawer.handle;
+  let k = off;
+  out[k++] = h.hand.handle;
+  out[k++] = h.pads[0].handle;
+  out[k++] = h.pads[1].handle;
+  out[k++] = h.padJoints[0].handle;
+  out[k++] = h.padJoints[1].handle;
+  for (const o of h.objects) out[k++] = o.handle;
+  if (h.drawer) out[k++] = h.drawer.handle;
+  for (const st of h.statics) out[k++] = st.handle;
 }
 
 /** Re-attach handle objects to a world restored from a snapshot. */
 export function handlesFromList(world: RAPIER.World, task: TaskDef, list: Float64Array, off: number): SceneHandles {
-  const body = (k: number) => world.getRigidBody(list[off + k]);
-  const joint = (k: number) => world.getImpulseJoint(list[off + k]) as RAPIER.PrismaticImpulseJoint;
-  return {
-    world,
-    hand: body(0),
-    pads: [body(1), body(2)],
-    padJoints: [joint(3), joint(4)],
-    objects: task.objects.map((_, k) => body(5 + k)),
-    drawer: task.drawer ? body(5 + task.objects.length) : undefined,
-  };
+  let k = off;
+  const body = () => world.getRigidBody(list[k++]);
+  const joint = () => world.getImpulseJoint(list[k++]) as RAPIER.PrismaticImpulseJoint;
+  const hand = body();
+  const pads: [RAPIER.RigidBody, RAPIER.RigidBody] = [body(), body()];
+  const padJoints: [RAPIER.PrismaticImpulseJoint, RAPIER.PrismaticImpulseJoint] = [joint(), joint()];
+  const objects = task.objects.map(() => body());
+  const drawer = task.drawer ? body() : undefined;
+  const statics = task.drawer ? [body(), body()] : [body()];
+  return { world, hand, pads, padJoints, objects, drawer, statics };
 }
 
 export function configureWorld(world: RAPIER.World, p: PhysicsParams): void {
@@ -71,14 +77,29 @@ export function configureWorld(world: RAPIER.World, p: PhysicsParams): void {
   world.integrationParameters.contact_natural_frequency = p.contactNaturalFrequency;
 }
 
-/** Build env i's scene from its initial state in `b` (TCP, open pads, object poses, drawer base). */
-export function buildScene(task: TaskDef, b: SceneBuffers, i: number, p: PhysicsParams): SceneHandles {
+export function newWorld(p: PhysicsParams): RAPIER.World {
   const world = new RAPIER.World({ x: 0, y: 0, z: -9.81 });
   configureWorld(world, p);
-  const table = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(TABLE.center[0], TABLE.center[1], TABLE.center[2]));
-  world.createCollider(RAPIER.ColliderDesc.cuboid(TABLE.half[0], TABLE.half[1], TABLE.half[2]).setFriction(TABLE.friction), table);
+  return world;
+}
 
-  const tx = b.tcp[3 * i], ty = b.tcp[3 * i + 1], tz = b.tcp[3 * i + 2];
+/** Remove every body of a scene (colliders and joints attached to them go too). */
+export function removeScene(h: SceneHandles): void {
+  const w = h.world;
+  for (const b of [h.hand, ...h.pads, ...h.objects, ...(h.drawer ? [h.drawer] : []), ...h.statics]) w.removeRigidBody(b);
+}
+
+/**
+ * Add env i's scene, built from its initial state in `b` (TCP, open pads, object poses, drawer base), to
+ * `world` with its origin at (ox, oy, 0) (0 for a world of its own; packed worlds give each env a fixed
+ * offset).
+ */
+export function addScene(world: RAPIER.World, task: TaskDef, b: SceneBuffers, i: number, ox = 0, oy = 0): SceneHandles {
+  const table = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(ox + TABLE.center[0], oy + TABLE.center[1], TABLE.center[2]));
+  world.createCollider(RAPIER.ColliderDesc.cuboid(TABLE.half[0], TABLE.half[1], TABLE.half[2]).setFriction(TABLE.friction), table);
+  const statics = [table];
+
+  const tx = ox + b.tcp[3 * i], ty = oy + b.tcp[3 * i + 1], tz = b.tcp[3 * i + 2];
   const hand = world.createRigidBody(RAPIER.RigidBodyDesc.kinematicPositionBased().setTranslation(tx, ty, tz));
   world.createCollider(RAPIER.ColliderDesc.cuboid(PALM.half[0], PALM.half[1], PALM.half[2]).setTranslation(PALM.offset[0], PALM.offset[1], PALM.offset[2]), hand);
   const pads: RAPIER.RigidBody[] = [];
@@ -104,7 +125,7 @@ export function buildScene(task: TaskDef, b: SceneBuffers, i: number, p: Physics
     const o = b.objOff(i, k);
     const body = world.createRigidBody(
       RAPIER.RigidBodyDesc.dynamic()
-        .setTranslation(b.obj[o], b.obj[o + 1], b.obj[o + 2])
+        .setTranslation(ox + b.obj[o], oy + b.obj[o + 1], b.obj[o + 2])
         .setRotation({ w: b.obj[o + 3], x: b.obj[o + 4], y: b.obj[o + 5], z: b.obj[o + 6] }),
     );
     world.createCollider(RAPIER.ColliderDesc.cuboid(def.half, def.half, def.half).setMass(def.mass).setFriction(CUBE.friction), body);
@@ -113,10 +134,11 @@ export function buildScene(task: TaskDef, b: SceneBuffers, i: number, p: Physics
 
   let drawer: RAPIER.RigidBody | undefined;
   if (task.drawer) {
-    const bx = b.drawerBase[3 * i], by = b.drawerBase[3 * i + 1], bz = b.drawerBase[3 * i + 2];
+    const bx = ox + b.drawerBase[3 * i], by = oy + b.drawerBase[3 * i + 1], bz = b.drawerBase[3 * i + 2];
     const C = DRAWER.cabinet;
     const cabinet = world.createRigidBody(RAPIER.RigidBodyDesc.fixed().setTranslation(bx + C.offset[0], by + C.offset[1], bz + C.offset[2]));
     world.createCollider(RAPIER.ColliderDesc.cuboid(C.half[0], C.half[1], C.half[2]), cabinet);
+    statics.push(cabinet);
     const B = DRAWER.box;
     drawer = world.createRigidBody(RAPIER.RigidBodyDesc.dynamic().setTranslation(bx + B.offset[0], by + B.offset[1], bz + B.offset[2]).setGravityScale(0).setCanSleep(false));
     world.createCollider(RAPIER.ColliderDesc.cuboid(B.half[0], B.half[1], B.half[2]).setMass(B.mass), drawer);
@@ -144,5 +166,5 @@ export function buildScene(task: TaskDef, b: SceneBuffers, i: number, p: Physics
     j.configureMotorVelocity(0, DRAWER.friction.damping);
     j.setMotorMaxForce(DRAWER.friction.maxForce);
   }
-  return { world, hand, pads: [pads[0], pads[1]], padJoints: [joints[0], joints[1]], objects, drawer };
+  return { world, hand, pads: [pads[0], pads[1]], padJoints: [joints[0], joints[1]], objects, drawer, statics };
 }

@@ -23,8 +23,11 @@
  * y ∈ [0.8, 0.9]. Reset options: `objects.cube` (x, y), `goal`, `hand`.
  *
  * ## Reward
- * `expert` (default), staged: reach = 1 − tanh(10‖TCP − cube‖), place = 1 − tanh(5‖cube − goal‖),
- * staged = reach + 2·place (max 3); r = staged/3 − 1 before success, +1 on success. `sparse`: 1 on success.
+ * `expert` (default), staged (ManiSkill PushCube style): reach = 1 − tanh(10‖TCP − push pose‖) with the
+ * push pose behind the cube on the far side from the goal (cube − û·0.035, û = unit xy direction cube→goal,
+ * at grasp height); closed = 1 − gripper openness (closed pads make a pusher); place = 1 − tanh(5‖cube −
+ * goal‖); staged = reach + 0.5·closed + 2·place (max 3.5); r = staged/3.5 − 1 before success, +1 on
+ * success. `sparse`: 1 on success.
  *
  * ## Success, termination, truncation
  * Success ‖cube − goal‖ ≤ 0.05 m (Meta-World push). Terminated on success by default; truncated after
@@ -35,12 +38,12 @@
  */
 import type { RewardTerms } from '../../../sim/reward.ts';
 import type { Rng } from '../../../sim/rng.ts';
-import { CUBE } from '../geometry.ts';
+import { CUBE, PAD } from '../geometry.ts';
 import { dist3 } from '../predicates.ts';
-import type { SceneBuffers } from '../scene_buffers.ts';
+import { opennessAt, type SceneBuffers } from '../scene_buffers.ts';
 import type { RoboticsState } from '../state.ts';
 import {
-  ROBOT_OBS, type ResetOverrides, type TaskDef, carryAction, objectObsNames, pickAction, placeObject, stagedReward,
+  ROBOT_OBS, type ResetOverrides, type TaskDef, carryAction, graspHeight, objectObsNames, pickAction, placeObject, stagedReward,
   writeGoalObs, writeObjectObs, writeRobotObs,
 } from '../task.ts';
 
@@ -82,14 +85,31 @@ export const pushTask: TaskDef = {
   },
   reward(b: SceneBuffers, i: number, terms: RewardTerms | undefined): number {
     const o = b.objOff(i, 0);
-    const reach = 1 - Math.tanh(10 * dist3(b.tcp, 3 * i, b.obj, o));
+    // Push pose (ManiSkill PushCube style): behind the cube on the far side from the goal, at its height,
+    // so the closed pads touch the cube's face.
+    let ux = b.goal[3 * i] - b.obj[o], uy = b.goal[3 * i + 1] - b.obj[o + 1];
+    const n = Math.hypot(ux, uy);
+    if (n > 1e-9) {
+      ux /= n;
+      uy /= n;
+    } else {
+      ux = 0;
+      uy = 1;
+    }
+    const back = b.objHalf[0] + PAD.half[1] + 0.003;
+    const px = b.obj[o] - ux * back - b.tcp[3 * i];
+    const py = b.obj[o + 1] - uy * back - b.tcp[3 * i + 1];
+    const pz = graspHeight(b.obj[o + 2]) - b.tcp[3 * i + 2];
+    const reach = 1 - Math.tanh(10 * Math.hypot(px, py, pz));
+    const closed = 1 - opennessAt(b, i);
     const d = dist3(b.obj, o, b.goal, 3 * i);
     const place = 1 - Math.tanh(5 * d);
     if (terms) {
       terms.reach = reach;
+      terms.closed = closed;
       terms.place = place;
     }
-    return stagedReward(reach + 2 * place, 3, d <= PUSH_THRESHOLD, terms);
+    return stagedReward(reach + 0.5 * closed + 2 * place, 3.5, d <= PUSH_THRESHOLD, terms);
   },
   /** Meta-World's push policy grasps the puck and drags it; so does this one (cube 1 cm above the goal). */
   expert(s: RoboticsState) {

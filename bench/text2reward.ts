@@ -1,0 +1,82 @@
+/**
+ * Text2Reward evaluation: for each robotics task, PPO's success rate (20 deterministic evaluation
+ * episodes) after the preset's fixed budget, trained with
+ *   (a) the expert dense reward (the family's hand-written staged reward),
+ *   (b) the reward generated from the task's goal sentence (the built-in generator; also the configured
+ *       model when REWARDFORGE_LLM_URL is set),
+ *   (c) the sparse success reward alone,
+ * over several seeds. Writes no files.
+ */
+import { AGENTS } from '../agents/index.ts';
+import type { TrainContext } from '../agents/context.ts';
+import { evaluatePolicy } from '../agents/evaluate.ts';
+import { defaultRegistry, listEnvs } from '../envs/index.ts';
+import { generateReward, loadCodeReward } from '../cli/reward_spec.ts';
+import type { RewardFunction } from '../sim/reward.ts';
+import { deriveSeed } from '../sim/rng.ts';
+
+export interface Text2RewardBenchOptions {
+  readonly quick: boolean;
+  readonly seeds: number;
+  readonly tasks?: readonly string[];
+  readonly log?: (m: string) => void;
+}
+
+interface Outcome {
+  seed: number;
+  successRate: number;
+  meanReturn: number;
+  steps: number;
+  seconds: number;
+}
+
+export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined): Outcome {
+  const agent = AGENTS.ppo;
+  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
+  const ctx: TrainContext = {
+    makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward }),
+    log: () => {},
+    checkpointDue: () => false,
+    saveCheckpoint: () => {},
+    resumeFrom: undefined,
+    progress: () => {},
+  };
+  const t0 = performance.now();
+  const policy = agent.train(args as never, ctx);
+  const seconds = (performance.now() - t0) / 1000;
+  // Success is judged by the env's own success predicate, whatever reward trained the policy.
+  const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
+  const ev = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'text2reward-eval'));
+  evalEnv.close();
+  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, seconds: Math.round(seconds * 10) / 10 };
+}
+
+export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<Record<string, unknown>> {
+  const tasks = opts.tasks ?? listEnvs().filter((id) => id.startsWith('robotics/'));
+  const seeds = Array.from({ length: opts.quick ? 1 : opts.seeds }, (_, i) => i + 1);
+  const budget = opts.quick ? 4096 : undefined;
+  const out: Record<string, unknown> = {};
+  for (const id of tasks) {
+    const probe = defaultRegistry.make(id);
+    const goal = /^\/\/ [^:]+: (.*)$/m.exec(probe.abstraction())?.[1] ?? id;
+    probe.close();
+    const gen = await generateReward(goal, id, 0);
+    const generated = loadCodeReward(gen.code, id, `text2reward:${gen.generator}`, 0).reward;
+    const row: Record<string, unknown> = { goal, generator: gen.generator };
+    for (const [name, kwargs, reward] of [
+      ['expert', { reward: 'expert' }, undefined],
+      ['generated', { reward: 'expert' }, generated],
+      ['sparse', { reward: 'sparse' }, undefined],
+    ] as const) {
+      const runs = seeds.map((s) => trainAndEvaluate(id, kwargs, reward, s, budget));
+      const mean = runs.reduce((a, r) => a + r.successRate, 0) / runs.length;
+      row[name] = { meanSuccess: Math.round(mean * 1000) / 1000, runs };
+      opts.log?.(`text2reward ${id} ${name}: success ${runs.map((r) => r.successRate.toFixed(2)).join(' ')} (mean ${mean.toFixed(2)}) at ${runs[0].steps} steps`);
+    }
+    const e = (row.expert as { meanSuccess: number }).meanSuccess;
+    const g = (row.generated as { meanSuccess: number }).meanSuccess;
+    row.generatedOverExpert = e > 0 ? Math.round((g / e) * 1000) / 1000 : null;
+    out[id] = row;
+  }
+  return out;
+}
