@@ -5,8 +5,14 @@
  */
 export type RewardTerms = Record<string, number>;
 
+/** How the transition ended: needed by potential-based shaping (Φ = 0 at a true terminal only). */
+export interface TransitionEnd {
+  readonly terminated: boolean;
+  readonly truncated: boolean;
+}
+
 export interface RewardFunction<State = unknown, Act = unknown> {
-  /** Short name used in logs and summaries (e.g. 'text2reward:offline'). */
+  /** Short name used in logs and summaries (e.g. 'text2reward:builtin'). */
   readonly name: string;
-  compute(state: State, action: Act, nextState: State, terms: RewardTerms): number;
+  compute(state: State, action: Act, nextState: State, terms: RewardTerms, end?: TransitionEnd): number;
 }

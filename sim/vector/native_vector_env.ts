@@ -174,7 +174,7 @@ export class NativeVectorEnv implements VectorEnv {
     const skip = this.skip;
     if (mode === 'next-step') skip.set(this.needsReset);
     this.core.step(actions, skip, obs, reward, terminated);
-    if (this.rewardFn) this.applyReward(actions, skip, reward);
+    if (this.rewardFn) this.applyReward(actions, skip, reward, terminated);
     this.stats.mask.fill(0);
     if (mode === 'same-step') this.finalObsMask.fill(0);
     const limit = this.maxEpisodeSteps ?? 0x7fffffff;
@@ -219,8 +219,9 @@ export class NativeVectorEnv implements VectorEnv {
   }
 
   /** Replace (or add to) the env rewards of the stepped envs with the reward function's values. */
-  private applyReward(actions: Float32Array, skip: Uint8Array, reward: Float32Array): void {
+  private applyReward(actions: Float32Array, skip: Uint8Array, reward: Float32Array, terminated: Uint8Array): void {
     const fn = this.rewardFn!;
+    const limit = this.maxEpisodeSteps ?? 0x7fffffff;
     this.termsMask.fill(0);
     for (let i = 0; i < this.numEnvs; i++) {
       if (skip[i]) {
@@ -231,7 +232,8 @@ export class NativeVectorEnv implements VectorEnv {
       const next = this.core.stateAt(i);
       const action = this.singleActionSpace.unflatten(actions, i * this.actDim);
       const terms: RewardTerms = {};
-      const r = fn.compute(this.prevStates[i], action, next, terms);
+      const end = { terminated: terminated[i] === 1, truncated: this.elapsed[i] + 1 >= limit };
+      const r = fn.compute(this.prevStates[i], action, next, terms, end);
       this.envReward[i] = reward[i];
       terms.env = reward[i];
       reward[i] = this.rewardAdd ? reward[i] + r : r;

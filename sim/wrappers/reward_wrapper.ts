@@ -38,7 +38,7 @@ export class RewardWrapper<Obs, Act, State> extends Wrapper<Obs, Act, State> {
     const r = this.env.step(action);
     const next = this.env.state();
     const terms: RewardTerms = {};
-    let value = this.fn.compute(this.prevState, action, next, terms);
+    let value = this.fn.compute(this.prevState, action, next, terms, { terminated: r[2], truncated: r[3] });
     if (!Number.isFinite(value)) {
       this.nonFiniteCount++;
       terms.nonFinite = 1;

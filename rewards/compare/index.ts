@@ -1,0 +1,1 @@
+export { canonicalize, epicDistance, pearson, starcDistance, type CoverageSample, type RewardOf } from './epic.ts';
