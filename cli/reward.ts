@@ -7,6 +7,8 @@
  *                                    write reward code for the goal: with the chat endpoint configured by
  *                                    REWARDFORGE_LLM_URL/_MODEL/_API_KEY, else the built-in rule-based
  *                                    generator; says which one produced it
+ *   compare A B --env ID [--gamma G]  EPIC and STARC-style distances between two reward files on
+ *                                    coverage transitions of ID (0 = same up to shaping and scale)
  *   refine --run DIR --feedback "…"  improve a run's generated reward from what the agent did (its
  *                                    summary.json) and your feedback; needs the chat endpoint. Writes
  *                                    DIR/reward/refined-K.js (+ its transcript) for --reward file:…
@@ -18,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listEnvs, make } from '../envs/index.ts';
 import { sampleTransitions } from '../rewards/lang/preflight.ts';
+import { epicDistance, starcDistance } from '../rewards/compare/epic.ts';
 import { ChatError, chatClientFromEnv } from '../rewards/text2reward/client.ts';
 import { GenerationFailed, generateWithRepair } from '../rewards/text2reward/generate.ts';
 import { buildMessages, feedbackMessages } from '../rewards/text2reward/prompt.ts';
@@ -58,6 +61,27 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         out(`wrote ${o.out}\n`);
       } else out(`${g.code}\n`);
       err(`generator: ${g.generator}${g.generator === 'builtin' ? ' (rule-based, offline; set REWARDFORGE_LLM_URL to use a language model)' : ''}; passes the checker and the pre-flight on ${loaded.preflight.samples} transitions; terms: ${loaded.preflight.termNames.join(', ')}\n`);
+    });
+  program
+    .command('compare')
+    .argument('<a>', 'reward code file')
+    .argument('<b>', 'reward code file')
+    .requiredOption('--env <id>', 'env whose transitions are the coverage set')
+    .option('--gamma <g>', 'discount of the canonicalisation', '0.99')
+    .option('--samples <n>', 'coverage transitions from random rollouts', '2000')
+    .action((a: string, b: string, o: { env: string; gamma: string; samples: string }) => {
+      if (!listEnvs().includes(o.env)) throw new TrainArgsError(`--env: unknown env id '${o.env}'. Registered ids: ${listEnvs().join(', ')}`);
+      const gamma = Number(o.gamma);
+      if (!(gamma >= 0 && gamma <= 1)) throw new TrainArgsError(`--gamma must be in [0, 1], got '${o.gamma}'`);
+      const n = Number(o.samples);
+      if (!Number.isInteger(n) || n < 10) throw new TrainArgsError(`--samples must be an integer ≥ 10, got '${o.samples}'`);
+      const ra = loadCodeReward(readRewardFile(a), o.env, `file:${a}`, 0).reward;
+      const rb = loadCodeReward(readRewardFile(b), o.env, `file:${b}`, 0).reward;
+      const samples = sampleTransitions(make(o.env), n, 1);
+      const cov = { transitions: samples.map((t) => ({ s: t.state, a: t.action, s2: t.next })), states: samples.map((t) => t.state), actions: samples.map((t) => t.action) };
+      const fa = (s: unknown, act: unknown, s2: unknown) => ra.compute(s, act, s2, {});
+      const fb = (s: unknown, act: unknown, s2: unknown) => rb.compute(s, act, s2, {});
+      out(`${JSON.stringify({ env: o.env, a, b, gamma, samples: n, epic: epicDistance(fa, fb, cov, gamma), starc: starcDistance(fa, fb, cov, gamma) })}\n`);
     });
   program
     .command('refine')

@@ -70,6 +70,22 @@ describe('reward check', () => {
   });
 });
 
+describe('reward compare', () => {
+  it('EPIC ≈ 0 for a scaled and shaped copy, clearly > 0 for a different reward', async () => {
+    const shaped = write('shaped.js', 'function reward(s, a, n) { return 2 * (Math.cos(n.theta) - 0.1 * Math.abs(n.x)) + 0.99 * n.theta - s.theta; }');
+    const other = write('other.js', 'function reward(s, a, n) { return -Math.abs(n.xDot); }');
+    const a = write('a.js', GOOD);
+    const same = await run((o, e) => rewardMain(['compare', a, shaped, '--env', 'classic/CartPole-v1', '--gamma', '0.99'], o, e));
+    expect(same.code, same.err).toBe(0);
+    expect(JSON.parse(same.out).epic).toBeLessThan(1e-6);
+    const diff = await run((o, e) => rewardMain(['compare', a, other, '--env', 'classic/CartPole-v1'], o, e));
+    expect(JSON.parse(diff.out).epic).toBeGreaterThan(0.1);
+    const bad = await run((o, e) => rewardMain(['compare', a, other, '--env', 'classic/CartPole-v1', '--gamma', '2'], o, e));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--gamma must be in \[0, 1\], got '2'/);
+  });
+});
+
 describe('train:env --reward file:PATH', () => {
   it('trains with the code, saves it and records provenance and guard counts', async () => {
     const out = path.join(tmp, 'run');
