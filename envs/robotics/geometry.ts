@@ -15,8 +15,11 @@ export const DT = 0.0125;
 /** Hand displacement per unit action per step [m] (Meta-World `action_scale` = 1/100). */
 export const ACTION_SCALE = 0.01;
 
-/** The table: a fixed box whose top face is z = 0. */
-export const TABLE = { center: [0, 0.65, -0.05], half: [0.8, 0.5, 0.05], friction: 1.0 } as const;
+/**
+ * The table: a fixed box whose top face is z = 0. Table and cubes use friction 0.5 (Rapier's default;
+ * Rapier averages the two coefficients), pads 1.0, so a pad–cube contact has 0.75.
+ */
+export const TABLE = { center: [0, 0.65, -0.05], half: [0.8, 0.5, 0.05], friction: 0.5 } as const;
 
 /** TCP workspace the hand target is clamped to (min z keeps the pads 5 mm above the table). */
 export const WORKSPACE = { low: [-0.3, 0.4, 0.025], high: [0.3, 1.0, 0.35] } as const;
@@ -42,8 +45,8 @@ export const FINGER_TRAVEL = 0.048;
 /** Finger motor (force-based position motor): stiffness [N/m], damping [N·s/m], force cap [N]. */
 export const FINGER_MOTOR = { stiffness: 1000, damping: 100, maxForce: 100 } as const;
 
-/** Cubes: 4 cm, 50 g. */
-export const CUBE = { half: 0.02, mass: 0.05, friction: 1.0 } as const;
+/** Cubes: 4 cm, 50 g, friction 0.5. */
+export const CUBE = { half: 0.02, mass: 0.05, friction: 0.5 } as const;
 
 /**
  * Drawer, relative to its base point (x0, y0, 0) (Meta-World's drawer `obj_init_pos`): a fixed cabinet,

@@ -34,7 +34,7 @@ export class TextWorldEngine {
   private readonly parses = new Map<string, Command | null>();
   /** Canonical command strings by numeric key (verb, a, b). */
   private readonly texts = new Map<number, string>();
-  /** Per location (index loc + 1): sorted static commands. */
+  /** Sorted static commands: [0] everywhere (and in the middle of the room), [loc + 1] at receptacle loc. */
   private readonly base: (readonly string[] | undefined)[];
   private admissibleCache: readonly string[] = [];
   private admissibleVersion = -1;
@@ -93,14 +93,38 @@ export class TextWorldEngine {
     return s;
   }
 
-  /** Sorted static commands at location `loc`. */
-  private baseAt(loc: number): readonly string[] {
-    let b = this.base[loc + 1];
+  /** Every `go to R` plus `look` and `inventory`, sorted (built once per game). */
+  private allStatic(): readonly string[] {
+    let b = this.base[0];
     if (b === undefined) {
       const out = [this.text(LOOK), this.text(INVENTORY)];
-      for (let r = 0; r < this.game.recTypes.length; r++) if (r !== loc) out.push(this.text(GOTO, r));
-      if (loc >= 0) out.push(this.text(EXAMINE_REC, loc));
+      for (let r = 0; r < this.game.recTypes.length; r++) out.push(this.text(GOTO, r));
       out.sort();
+      b = Object.freeze(out);
+      this.base[0] = b;
+    }
+    return b;
+  }
+
+  /** Sorted static commands at location `loc`: all of `allStatic()` but `go to <loc>`, plus `examine <loc>`. */
+  private baseAt(loc: number): readonly string[] {
+    if (loc < 0) return this.allStatic();
+    let b = this.base[loc + 1];
+    if (b === undefined) {
+      const all = this.allStatic();
+      const skip = this.text(GOTO, loc);
+      const examine = this.text(EXAMINE_REC, loc);
+      const out: string[] = [];
+      let placed = false;
+      for (const c of all) {
+        if (c === skip) continue;
+        if (!placed && examine < c) {
+          out.push(examine);
+          placed = true;
+        }
+        out.push(c);
+      }
+      if (!placed) out.push(examine);
       b = Object.freeze(out);
       this.base[loc + 1] = b;
     }

@@ -151,6 +151,20 @@ describe('scripted experts', () => {
     });
   });
 
+  it('Push: a cube pushed by the closed pads slides without tipping', () => {
+    withEnv(taskByName('Push'), { terminateOnSuccess: false }, (env) => {
+      env.reset({ seed: 0, options: { objects: { cube: [0, 0.65] }, goal: [0, 0.9, 0.02], hand: [0, 0.6, 0.1] } });
+      // Down behind the cube with the gripper closed, then push along +y for 20 cm.
+      for (let t = 0; t < 12; t++) env.step(Float32Array.from([0, 0, -1, 1]));
+      for (let t = 0; t < 20; t++) env.step(Float32Array.from([0, 1, 0, 1]));
+      const s = env.state();
+      const [w] = s.cube!.pose.q;
+      expect(s.cube!.pose.p[1]).toBeGreaterThan(0.75);
+      expect(s.cube!.pose.p[2]).toBeCloseTo(0.02, 3);
+      expect(w).toBeGreaterThan(0.99);
+    });
+  });
+
   it('Stack: after success cube A rests on B; DrawerOpen: the joint opened ≥ 0.17 m', () => {
     withEnv(taskByName('Stack'), {}, (env) => {
       expect(runExpert(env, 7).success).toBe(true);
