@@ -9,12 +9,9 @@
  * - render frames/s per resolution (front camera, Stack scene, one core);
  * - scripted-expert success rates over 100 seeded episodes per task;
  * - PPO with the expert dense reward (the envs' default `reward: 'expert'`) on Reach and Push: success
- *   rate of the deterministic policy over 100 evaluation episodes after the preset's fixed budget,
- *   for 3 seeds.
+ *   rate of the deterministic policy over 100 evaluation episodes after the preset's fixed budget
+ *   (`PPO_PRESETS`), for 3 seeds run side by side in worker threads (bench/robotics_ppo.ts).
  */
-import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
-import { evaluatePolicy } from '../agents/evaluate.ts';
-import { AGENTS } from '../agents/index.ts';
 import { PPO_PRESETS } from '../agents/ppo.ts';
 import { defaultRegistry } from '../envs/index.ts';
 import { RoboticsCore } from '../envs/robotics/core.ts';
@@ -23,6 +20,7 @@ import { ROBOTICS_TASKS } from '../envs/robotics/registry.ts';
 import type { Env } from '../sim/env.ts';
 import { Rng, deriveSeed } from '../sim/rng.ts';
 import type { NativeVectorEnv } from '../sim/vector/native_vector_env.ts';
+import { type PpoRun, ppoRunsInParallel } from './robotics_ppo.ts';
 
 export interface RoboticsBenchOptions {
   readonly quick: boolean;
@@ -118,48 +116,6 @@ function expertRate(taskIndex: number, episodes: number): { successRate: number;
   return { successRate: ok / episodes, meanSteps: Math.round((steps / Math.max(ok, 1)) * 10) / 10 };
 }
 
-interface PpoRun {
-  seed: number;
-  steps: number;
-  wallSeconds: number;
-  sps: number;
-  evalSuccessRate: number;
-  evalMeanReturn: number;
-  evalMeanLength: number;
-}
-
-function ppoRun(envId: string, seed: number, budget: number | undefined): PpoRun {
-  const agent = AGENTS.ppo;
-  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(budget ? { totalTimesteps: budget } : {}) }) as never;
-  let steps = 0;
-  const ctx: TrainContext = {
-    makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode }),
-    log: () => {},
-    checkpointDue: () => false,
-    saveCheckpoint: () => {},
-    resumeFrom: undefined,
-    progress: (s) => {
-      steps = s.globalStep;
-    },
-  };
-  const t0 = performance.now();
-  const policy: GreedyPolicy = agent.train(args, ctx);
-  const wall = (performance.now() - t0) / 1000;
-  const evalEnv = defaultRegistry.makeVec(envId, 50) as NativeVectorEnv;
-  const ev = evaluatePolicy(evalEnv, policy, 100, deriveSeed(seed, 'robotics-bench-eval'));
-  (evalEnv.core as RoboticsCore).close();
-  evalEnv.close();
-  return {
-    seed,
-    steps,
-    wallSeconds: Math.round(wall * 10) / 10,
-    sps: Math.round(steps / wall),
-    evalSuccessRate: ev.successRate,
-    evalMeanReturn: Math.round(ev.meanReturn * 100) / 100,
-    evalMeanLength: Math.round(ev.meanLength * 10) / 10,
-  };
-}
-
 export function benchRobotics(opts: RoboticsBenchOptions): Record<string, unknown> {
   const log = opts.log ?? (() => {});
   const seconds = opts.quick ? 0.3 : 2;
@@ -212,19 +168,22 @@ export function benchRobotics(opts: RoboticsBenchOptions): Record<string, unknow
   });
   out.experts = experts;
 
-  // ---- PPO with the expert reward
+  // ---- PPO with the expert reward (seeds run in parallel worker threads, one core each)
   const ppo: Record<string, unknown> = {};
   for (const id of ['robotics/Reach-v0', 'robotics/Push-v0']) {
     const seeds = opts.quick ? [1] : [1, 2, 3];
-    const runs = seeds.map((seed) => {
-      const r = ppoRun(id, seed, opts.quick ? 4096 : undefined);
-      log(`robotics ppo ${id} seed ${seed}: success ${r.evalSuccessRate} after ${r.steps} steps, ${r.wallSeconds} s`);
-      return r;
-    });
+    const budget = opts.quick ? 4096 : undefined;
+    const t0 = performance.now();
+    const { runs, parallel }: { runs: PpoRun[]; parallel: number } = ppoRunsInParallel(id, seeds, budget);
+    for (const r of runs) log(`robotics ppo ${id} seed ${r.seed}: success ${r.evalSuccessRate} after ${r.steps} steps, ${r.wallSeconds} s`);
     ppo[id] = {
       reward: 'expert (env default)',
-      budgetSteps: opts.quick ? 4096 : PPO_PRESETS[id]?.totalTimesteps,
+      budgetSteps: budget ?? PPO_PRESETS[id]?.totalTimesteps,
+      preset: PPO_PRESETS[id],
       meanEvalSuccessRate: Math.round((runs.reduce((a, r) => a + r.evalSuccessRate, 0) / runs.length) * 1000) / 1000,
+      minEvalSuccessRate: Math.min(...runs.map((r) => r.evalSuccessRate)),
+      workers: parallel,
+      wallSecondsAllSeeds: Math.round((performance.now() - t0) / 100) / 10,
       runs,
     };
   }

@@ -16,7 +16,7 @@
  */
 import { DrrnPpoArgs, evaluateDrrn, type TextEnv, trainDrrnPpo } from '../agents/text/drrn_ppo.ts';
 import { make } from '../envs/index.ts';
-import { TextWorldEnv } from '../envs/textworld/alfworld_env.ts';
+import { TextWorldEnv } from '../envs/textworld/textworld_env.ts';
 import { TextWorldEngine } from '../envs/textworld/engine.ts';
 import { generateGame } from '../envs/textworld/game.ts';
 import { expertPlan } from '../envs/textworld/planner.ts';

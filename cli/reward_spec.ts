@@ -19,6 +19,7 @@ import { BuiltinGenerationError, generateBuiltin } from '../rewards/text2reward/
 import { ChatError, chatClientFromEnv } from '../rewards/text2reward/client.ts';
 import { GenerationFailed, generateWithRepair } from '../rewards/text2reward/generate.ts';
 import { buildMessages } from '../rewards/text2reward/prompt.ts';
+import { selectExample } from '../rewards/text2reward/examples.ts';
 
 export const REWARD_SPEC_HELP = 'env | file:PATH (reward code in the restricted language) | text2reward:"goal sentence"';
 
@@ -96,7 +97,9 @@ export async function generateReward(goal: string, envId: string, seed: number, 
     const client = chatClientFromEnv();
     if (client) {
       const transitions = sampleTransitions(probe, 1000, seed);
-      const messages = buildMessages({ instruction: goal, abstraction });
+      // k = 1 few-shot: the most similar expert reward of another task, for manipulation envs.
+      const example = envId.startsWith('robotics/') ? selectExample(goal, envId) : undefined;
+      const messages = buildMessages({ instruction: goal, abstraction, example });
       try {
         const r = await generateWithRepair(client, messages, { sampleState, transitions }, maxRounds);
         return { code: r.code, generator: r.generator, transcript: { messages: r.messages, rounds: r.rounds } };

@@ -4,7 +4,7 @@
  * becomes the list of its feature ids (with repeats), which `DrrnScorer` averages embedding rows over.
  *
  * Unigrams carry the vocabulary ("apple", "fridge"), bigrams the entity identity and word order
- * ("apple 2", "to fridge"). Unigram and bigram ids come from disjoint hash seeds. Results are cached
+ * ("apple 2", "to fridge"). Unigrams and bigrams are hashed from different seeds. Results are cached
  * per string (admissible commands repeat all the time); the cache is cleared past `cacheLimit` entries.
  */
 

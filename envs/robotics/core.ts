@@ -99,6 +99,8 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
   private readonly pred: StatePredicates;
   private readonly hc: number;
   private renderer: Renderer3D | undefined;
+  /** Size-1 buffers that `success(state)` loads a snapshot into. */
+  private scratch: SceneBuffers | undefined;
   private readonly prims: Primitive[] = [];
   private readonly target = { x: 0, y: 0, z: 0 };
   private closed = false;
@@ -311,7 +313,7 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
   }
 
   success(state: RoboticsState): boolean {
-    const scratch = new SceneBuffers(1, this.b.objHalf, this.b.hasDrawer);
+    const scratch = (this.scratch ??= new SceneBuffers(1, this.b.objHalf, this.b.hasDrawer));
     loadState(scratch, 0, state, this.objectNames);
     this.task.updateGoal?.(scratch, 0);
     return this.task.success(scratch, 0);

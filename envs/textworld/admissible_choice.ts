@@ -10,8 +10,15 @@
  * Unchanged (`Text`, the env's message). Info gains `actionMask: Int8Array(maxChoices)` (1 for the
  * indices of `info.admissible`) and, after a step, `command` (the text that was sent).
  *
+ * ## Reward, termination, truncation
+ * Those of the wrapped env (registered as `textworld/ALFWorldChoice-v0`: binary `won`, terminated on
+ * `won`, 50-step TimeLimit).
+ *
  * Every game of the family has fewer than 128 admissible commands in any state (tested); a longer list
  * would be an error rather than a silently truncated choice.
+ *
+ * ## Version history
+ * - v0: first version.
  */
 import type { Env, ResetOptions, ResetResult, StepResult } from '../../sim/env.ts';
 import { Discrete } from '../../sim/spaces/discrete.ts';

@@ -1,6 +1,6 @@
 /**
  * TextWorldEngine: one game being played — parse a typed command, apply the rules, produce ALFWorld's
- * message, and list the admissible commands. The Gymnasium env (alfworld_env.ts) is a thin shell on it.
+ * message, and list the admissible commands. The Gymnasium env (textworld_env.ts) is a thin shell on it.
  *
  * Speed (the hot path of every text agent): parsed commands are cached per game (agents mostly send
  * strings from the admissible list, so a step is one Map lookup); command strings are built once per

@@ -1,5 +1,5 @@
 /**
- * The text-world family (`textworld/`): ALFWorld-style household games (alfworld_env.ts).
+ * The text-world family (`textworld/`): ALFWorld-style household games (textworld_env.ts).
  *
  * | id                                   | task types          | actions                          |
  * |--------------------------------------|---------------------|----------------------------------|
@@ -20,7 +20,7 @@
  */
 import type { EnvRegistration } from '../../sim/registration.ts';
 import { AdmissibleChoice } from './admissible_choice.ts';
-import { TextWorldEnv } from './alfworld_env.ts';
+import { TextWorldEnv } from './textworld_env.ts';
 import { TASK_TYPES, TASKS } from './tasks.ts';
 
 /** ALFWorld's step cap. */

@@ -27,12 +27,7 @@ function darken(c: number, f: number): number {
   return (Math.floor(((c >> 16) & 255) * f) << 16) | (Math.floor(((c >> 8) & 255) * f) << 8) | Math.floor((c & 255) * f);
 }
 
-export interface RenderExtras {
-  readonly lastCommand: string;
-  readonly lastText: string;
-}
-
-export function renderWorld(game: Game, ws: WorldState, _extras: RenderExtras, opts?: RenderOptions): Frame {
+export function renderWorld(game: Game, ws: WorldState, opts?: RenderOptions): Frame {
   const { width, height } = frameSize(opts, { width: 320, height: 240 }, ['default'], 'textworld');
   const img = new Raster(width, height);
   img.clear(0x202020);

@@ -19,23 +19,12 @@
  *
  * γ must be the learner's discount (shaping with another γ is not policy-invariant). Lives in the
  * family (not rewards/) because it reads TextWorldState, a concrete env's state (DESIGN: rewards/ never
- * imports a concrete env). Components go to `terms`: `gold`, `shaping`, `potential`.
+ * imports a concrete env). Use it with `RewardWrapper` in 'replace' mode (it includes the gold reward);
+ * to add only the shaping to the env's reward, `new PotentialShaping(subgoalPotential, γ)` from
+ * rewards/shaping in 'add' mode is the same F. Components go to `terms`: `gold`, `shaping`, `potential`.
  */
-import type { RewardFunction, RewardTerms } from '../../sim/reward.ts';
-import { successOf, type TextWorldObject, type TextWorldState } from './state.ts';
-
-function prepared(state: TextWorldState, o: TextWorldObject): boolean {
-  switch (state.goal.taskType) {
-    case 'pick_clean_then_place':
-      return o.clean;
-    case 'pick_heat_then_place':
-      return o.hot;
-    case 'pick_cool_then_place':
-      return o.cool;
-    default:
-      return true;
-  }
-}
+import type { RewardFunction, RewardTerms, TransitionEnd } from '../../sim/reward.ts';
+import { hasGoalProperty as prepared, successOf, type TextWorldObject, type TextWorldState } from './state.ts';
 
 const APPLIANCE: Record<string, string> = { pick_clean_then_place: 'sinkbasin', pick_heat_then_place: 'microwave', pick_cool_then_place: 'fridge' };
 
@@ -109,12 +98,14 @@ export class TextWorldSubgoalReward implements RewardFunction<TextWorldState, un
     this.gamma = gamma;
   }
 
-  compute(state: TextWorldState, _action: unknown, nextState: TextWorldState, terms: RewardTerms): number {
+  compute(state: TextWorldState, _action: unknown, nextState: TextWorldState, terms: RewardTerms, end?: TransitionEnd): number {
     const wonBefore = successOf(state);
     const wonAfter = successOf(nextState);
     const gold = wonAfter && !wonBefore ? 1 : 0;
+    // Φ = 0 at a true terminal (in this family: the goal holds); kept on truncation.
+    const terminal = end ? end.terminated : wonAfter;
     const phi = wonBefore ? 0 : subgoalPotential(state);
-    const phiNext = wonAfter ? 0 : subgoalPotential(nextState);
+    const phiNext = terminal ? 0 : subgoalPotential(nextState);
     const shaping = this.gamma * phiNext - phi;
     terms.gold = gold;
     terms.shaping = shaping;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { make } from '../../../envs/index.ts';
 import { AdmissibleChoice } from '../../../envs/textworld/admissible_choice.ts';
-import { TextWorldEnv } from '../../../envs/textworld/alfworld_env.ts';
+import { TextWorldEnv } from '../../../envs/textworld/textworld_env.ts';
 import { Discrete } from '../../../sim/spaces/discrete.ts';
 
 describe('AdmissibleChoice', () => {

@@ -1,6 +1,6 @@
 /** Game generation: deterministic per seed, and every game is well-formed, solvable in principle and not won at reset. */
 import { describe, expect, it } from 'vitest';
-import { OBS_MAX_LENGTH } from '../../../envs/textworld/alfworld_env.ts';
+import { OBS_MAX_LENGTH } from '../../../envs/textworld/textworld_env.ts';
 import { IS_ON, RECEPTACLES, ROOMS, ROOM_TYPES, TEXTWORLD_CHARSET } from '../../../envs/textworld/catalog.ts';
 import { generateGame } from '../../../envs/textworld/game.ts';
 import { generateLayout } from '../../../envs/textworld/layout.ts';

@@ -1,7 +1,7 @@
 /** The expert: its walkthrough, typed into the env, wins — from reset and from arbitrary mid-episode states. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TextWorldEnv } from '../../../envs/textworld/alfworld_env.ts';
+import { TextWorldEnv } from '../../../envs/textworld/textworld_env.ts';
 import { expertPlan, nextExpertCommand } from '../../../envs/textworld/planner.ts';
 import { SPLITS } from '../../../envs/textworld/splits.ts';
 import { TASK_TYPES } from '../../../envs/textworld/tasks.ts';

@@ -1,7 +1,7 @@
 /** The dense subgoal reward: gold + γΦ(s') − Φ(s) with Φ = 0 at the goal; it telescopes and rises along the expert's walkthrough. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TextWorldEnv } from '../../../envs/textworld/alfworld_env.ts';
+import { TextWorldEnv } from '../../../envs/textworld/textworld_env.ts';
 import { subgoalPotential, TextWorldSubgoalReward } from '../../../envs/textworld/subgoal_reward.ts';
 import { SPLITS } from '../../../envs/textworld/splits.ts';
 import { successOf } from '../../../envs/textworld/state.ts';

@@ -101,8 +101,6 @@ export class TextWorldEnv implements Env<string, string, TextWorldState> {
   private rng = new Rng(0);
   private eng: TextWorldEngine | undefined;
   private wonAlready = false;
-  private lastCommand = '';
-  private lastText = '';
 
   constructor(kwargs: Record<string, unknown> = {}) {
     const { renderMode, ...rest } = kwargs as Record<string, unknown> & { renderMode?: RenderMode };
@@ -139,8 +137,6 @@ export class TextWorldEnv implements Env<string, string, TextWorldState> {
     this.eng = new TextWorldEngine(generateGame({ seed: gameSeed, split, taskTypes }));
     const obs = this.eng.reset();
     this.wonAlready = false;
-    this.lastCommand = '';
-    this.lastText = obs;
     const g = this.eng.game;
     const info: Info = { admissible: this.eng.admissible(), won: false, taskType: g.goal.taskType, goal: g.goal.text, split, gameSeed };
     if (this.params.expertPlan) info.expertPlan = expertPlan(g, this.eng.ws).commands;
@@ -154,8 +150,6 @@ export class TextWorldEnv implements Env<string, string, TextWorldState> {
     const won = eng.won();
     const reward = won && !this.wonAlready ? 1 : 0;
     this.wonAlready ||= won;
-    this.lastCommand = action;
-    this.lastText = r.text;
     const info: Info = { admissible: eng.admissible(), won };
     if (this.params.expertPlan) info.expertPlan = expertPlan(eng.game, eng.ws).commands;
     return [r.text, reward, won, false, info];
@@ -167,7 +161,7 @@ export class TextWorldEnv implements Env<string, string, TextWorldState> {
   }
 
   render(opts?: RenderOptions): Frame {
-    return renderWorld(this.engine.game, this.engine.ws, { lastCommand: this.lastCommand, lastText: this.lastText }, opts);
+    return renderWorld(this.engine.game, this.engine.ws, opts);
   }
 
   close(): void {}

@@ -1,7 +1,7 @@
 /** The Gymnasium shell: checkEnv on every id, determinism of games and transcripts, reward/termination/truncation, options. */
 import { describe, expect, it } from 'vitest';
 import { make, makeVec } from '../../../envs/index.ts';
-import { TextWorldEnv } from '../../../envs/textworld/alfworld_env.ts';
+import { TextWorldEnv } from '../../../envs/textworld/textworld_env.ts';
 import { textworldRegistrations } from '../../../envs/textworld/registry.ts';
 import { TASK_TYPES, TASKS } from '../../../envs/textworld/tasks.ts';
 import { checkEnv } from '../../../sim/check_env.ts';
