@@ -1,7 +1,7 @@
 /**
- * The helper library reward code may call, and the `Math` subset it may use. Every helper takes
- * numbers or numeric vectors (arrays / typed arrays, e.g. positions [x, y, z]) and returns a number,
- * allocating nothing. Arity -1 = variadic.
+ * The helper library reward code may call, and the `Math` subset it may use. Helpers take numbers or
+ * numeric vectors (arrays / typed arrays, e.g. positions [x, y, z]); all return a number and allocate
+ * nothing, except `sub` and `add`, which return a new 3-vector. Arity -1 = variadic.
  */
 export type Vec = ArrayLike<number>;
 
@@ -55,10 +55,20 @@ export function indicator(b: unknown): number {
   return b ? 1 : 0;
 }
 
-export const HELPERS = { distance, xyDistance, norm, dot, squaredNorm, clamp, tanh, closeness, indicator } as const;
+/** a − b for 3-vectors (a new array). */
+export function sub(a: Vec, b: Vec): number[] {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+
+/** a + b for 3-vectors (a new array). */
+export function add(a: Vec, b: Vec): number[] {
+  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+}
+
+export const HELPERS = { distance, xyDistance, norm, dot, squaredNorm, clamp, tanh, closeness, indicator, sub, add } as const;
 
 export const HELPER_ARITY: Readonly<Record<string, number>> = {
-  distance: 2, xyDistance: 2, norm: 1, dot: 2, squaredNorm: 1, clamp: 3, tanh: 1, closeness: 2, indicator: 1,
+  distance: 2, xyDistance: 2, norm: 1, dot: 2, squaredNorm: 1, clamp: 3, tanh: 1, closeness: 2, indicator: 1, sub: 2, add: 2,
 };
 
 export const MATH_FUNCTIONS: Readonly<Record<string, number>> = {
@@ -89,5 +99,6 @@ export const HELPER_DOCS: readonly string[] = [
   'tanh(x)',
   'closeness(d, scale): 1 - tanh(scale * d), in (0, 1], 1 when d = 0',
   'indicator(b): 1 if b is true, else 0',
+  'sub(a, b), add(a, b): 3-vector difference and sum',
   `Math.${Object.keys(MATH_FUNCTIONS).join(', Math.')}; Math.PI, Math.E`,
 ];
