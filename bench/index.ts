@@ -6,10 +6,11 @@
 import { Command, Option } from 'commander';
 import { benchCore } from './core.ts';
 import { benchRobotics } from './robotics.ts';
+import { benchTextworld } from './textworld.ts';
 import { benchText2Reward } from './text2reward.ts';
 import { benchTrain } from './train.ts';
 
-const SUITES = ['core', 'train', 'text2reward', 'robotics', 'all'] as const;
+const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'all'] as const;
 
 async function main(): Promise<void> {
   const program = new Command('bench')
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   if (o.suite === 'text2reward' || o.suite === 'all') {
     result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
+  if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'robotics' || o.suite === 'all') result.robotics = benchRobotics({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
