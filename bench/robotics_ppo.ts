@@ -2,13 +2,13 @@
  * PPO runs for the robotics bench. One run = train PPO with the env id's preset (`PPO_PRESETS`) on the
  * env's default expert dense reward, then evaluate the deterministic policy on 100 seeded episodes.
  *
- * `ppoRunsInParallel` runs several seeds side by side in worker threads (this file is also the worker's
- * entry) and blocks until all are done, since the bench API is synchronous: each worker writes its result
- * as JSON into its slot of a SharedArrayBuffer, bumps a shared counter and wakes the main thread with
- * `Atomics.notify`. Errors come back the same way.
+ * `ppoRunsInParallel` runs several seeds side by side in worker threads, one per core (this file is also
+ * the child process's and the workers' entry).
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { AGENTS } from '../agents/index.ts';
@@ -59,63 +59,59 @@ export function ppoRun(envId: string, seed: number, budget: number | undefined):
   };
 }
 
-const SLOT_BYTES = 1 << 16;
-
 interface WorkerInput {
   readonly envId: string;
   readonly seed: number;
   readonly budget: number | undefined;
-  readonly slot: number;
-  readonly sab: SharedArrayBuffer;
-  readonly nSlots: number;
 }
 
-/** Run `seeds` with up to one worker per core; results in seed order. */
+/**
+ * Run `seeds` side by side (up to one worker thread per core); results in seed order. The bench API is
+ * synchronous, and a main thread blocked in a wait cannot host workers (module loading goes through its
+ * event loop), so this spawns this file as a child process that runs the workers and prints the JSON.
+ */
 export function ppoRunsInParallel(envId: string, seeds: readonly number[], budget: number | undefined): { runs: PpoRun[]; parallel: number } {
   const parallel = Math.max(1, Math.min(seeds.length, os.availableParallelism()));
   if (parallel === 1) return { runs: seeds.map((s) => ppoRun(envId, s, budget)), parallel };
-  const n = seeds.length;
-  const sab = new SharedArrayBuffer(4 * (n + 1) + SLOT_BYTES * n);
-  const ctrl = new Int32Array(sab, 0, n + 1); // [0] = finished count, [1 + k] = byte length of slot k's JSON
-  const runs = new Array<PpoRun | undefined>(n);
-  const workers = new Array<Worker | undefined>(n);
-  let started = 0;
-  const start = () => {
-    const k = started++;
-    const input: WorkerInput = { envId, seed: seeds[k], budget, slot: k, sab, nSlots: n };
-    workers[k] = new Worker(new URL(import.meta.url), { workerData: input });
-  };
-  while (started < parallel) start();
-  let collected = 0;
-  while (collected < n) {
-    Atomics.wait(ctrl, 0, collected, 10_000);
-    for (let k = 0; k < started; k++) {
-      const len = Atomics.load(ctrl, 1 + k);
-      if (len === 0 || runs[k] !== undefined) continue;
-      const text = new TextDecoder().decode(new Uint8Array(sab, 4 * (n + 1) + SLOT_BYTES * k, len).slice());
-      const msg = JSON.parse(text) as PpoRun | { error: string };
-      void workers[k]?.terminate();
-      if ('error' in msg) throw new Error(`PPO worker for ${envId} seed ${seeds[k]} failed: ${msg.error}`);
-      runs[k] = msg;
-      collected++;
-      if (started < n) start();
-    }
-  }
-  return { runs: runs as PpoRun[], parallel };
+  const file = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, file, envId, JSON.stringify(seeds), String(budget ?? ''), String(parallel)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`PPO runs for ${envId} failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
+  return { runs: JSON.parse(r.stdout) as PpoRun[], parallel };
 }
 
-if (!isMainThread && (workerData as WorkerInput | undefined)?.sab) {
+/** Child-process side: a pool of `parallel` workers over the seeds; prints the runs as JSON. */
+async function runPool(envId: string, seeds: number[], budget: number | undefined, parallel: number): Promise<PpoRun[]> {
+  const runs = new Array<PpoRun>(seeds.length);
+  let next = 0;
+  const one = async (): Promise<void> => {
+    while (next < seeds.length) {
+      const k = next++;
+      const input: WorkerInput = { envId, seed: seeds[k], budget };
+      runs[k] = await new Promise<PpoRun>((resolve, reject) => {
+        // Workers do not inherit the tsx loader on Node 20: register it in the worker, then load this file.
+        const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+        const w = new Worker(boot, { eval: true, workerData: input });
+        w.once('message', (m: PpoRun) => resolve(m));
+        w.once('error', reject);
+        w.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`worker for seed ${seeds[k]} exited with ${code}`));
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, one));
+  return runs;
+}
+
+if (!isMainThread && (workerData as WorkerInput | undefined)?.envId) {
   const w = workerData as WorkerInput;
-  let text: string;
-  try {
-    text = JSON.stringify(ppoRun(w.envId, w.seed, w.budget));
-  } catch (e) {
-    text = JSON.stringify({ error: (e as Error).stack ?? String(e) });
-  }
-  const bytes = new TextEncoder().encode(text).subarray(0, SLOT_BYTES);
-  new Uint8Array(w.sab, 4 * (w.nSlots + 1) + SLOT_BYTES * w.slot, SLOT_BYTES).set(bytes);
-  const ctrl = new Int32Array(w.sab, 0, w.nSlots + 1);
-  Atomics.store(ctrl, 1 + w.slot, bytes.length);
-  Atomics.add(ctrl, 0, 1);
-  Atomics.notify(ctrl, 0);
+  parentPort!.postMessage(ppoRun(w.envId, w.seed, w.budget));
+} else if (isMainThread && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [envId, seedsJson, budget, parallel] = process.argv.slice(2);
+  const runs = await runPool(envId, JSON.parse(seedsJson) as number[], budget ? Number(budget) : undefined, Number(parallel) || 1);
+  process.stdout.write(JSON.stringify(runs));
 }
