@@ -66,7 +66,7 @@ export const PPO_PRESETS: Record<string, Partial<PpoArgs>> = {
   'classic/MountainCarContinuous-v0': { totalTimesteps: 300_000, numEnvs: 4, numSteps: 1024, normalizeObs: true, normalizeReward: true, numMinibatches: 32, updateEpochs: 10, entCoef: 0 },
   // Robotics, with the envs' default expert dense reward (bench/robotics.ts measures these budgets).
   'robotics/Reach-v0': {
-    totalTimesteps: 100_000, numEnvs: 16, numSteps: 128, learningRate: 3e-4, numMinibatches: 8, updateEpochs: 10,
+    totalTimesteps: 100_000, numEnvs: 16, numSteps: 128, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 10,
     entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
   },
   'robotics/Push-v0': {

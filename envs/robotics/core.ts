@@ -4,9 +4,8 @@
  * bit-identically to a scalar env with the same seed, and resets rebuild the world (REFERENCE.md:
  * teleporting bodies back breaks bit-identity; a fresh world costs ~0.15 ms). With `envsPerWorld` > 1,
  * envs are packed into shared worlds at fixed offsets (one `world.step()` for all of them); a reset then
- * removes and re-adds that env's bodies. Poses are read once per step into
- * `SceneBuffers` with reused target objects; observations, success and the expert reward are computed
- * from those buffers.
+ * removes and re-adds that env's bodies. Poses are read once per step into `SceneBuffers` with reused
+ * target objects; observations, success and the expert reward are computed from those buffers.
  *
  * Step, per env not skipped: clip the action to [−1, 1]; move the hand target by a[0:3]·0.01 m, clamped
  * to the workspace; set both finger motors to closure (a[3] + 1)/2 · 0.048 m; `world.step()` once
@@ -28,7 +27,7 @@ import { buildAbstraction } from './abstraction.ts';
 import { ACTION_SCALE, DRAWER, DT, FINGER_MOTOR, FINGER_TRAVEL, HAND_INIT, PAD, WORKSPACE } from './geometry.ts';
 import { isGraspedAt, isStaticAt } from './predicates.ts';
 import { RAPIER } from './rapier.ts';
-import { OBJ_STRIDE, SceneBuffers, buildState, loadState, type ObjectNames, type StatePredicates } from './scene_buffers.ts';
+import { SceneBuffers, buildState, loadState, type ObjectNames, type StatePredicates } from './scene_buffers.ts';
 import { CAMERAS, type CameraName, cameraFor, scenePrimitives } from './scene_render.ts';
 import type { RoboticsState } from './state.ts';
 import type { ResetOverrides, TaskDef } from './task.ts';
@@ -68,7 +67,7 @@ const ResetOverridesSchema = z
 
 /**
  * Safety net for cores dropped without `close()` (e.g. a vector env whose close() does not reach its
- * core): once the core is unreachable, free the worlds it still held. The held value (the scene list)
+ * core): once the core is unreachable, free the worlds it still held. The held value (the world list)
  * does not reference the core.
  */
 const leaked = new FinalizationRegistry<(RAPIER.World | undefined)[]>((worlds) => {
@@ -391,4 +390,3 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
   }
 }
 
-export { OBJ_STRIDE };

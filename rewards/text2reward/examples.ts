@@ -20,9 +20,9 @@ export const ROBOTICS_EXAMPLES: readonly RewardExample[] = [
   const reach = closeness(d, 10);
   terms.reach = reach;
   if (next.success) {
-    return 2;
+    return 1;
   }
-  return reach;
+  return reach - 1;
 }`,
   },
   {
@@ -39,9 +39,9 @@ export const ROBOTICS_EXAMPLES: readonly RewardExample[] = [
   terms.closed = closed;
   terms.place = place;
   if (next.success) {
-    return 5;
+    return 1;
   }
-  return reach + 0.5 * closed + 2 * place;
+  return (reach + 0.5 * closed + 2 * place) / 3.5 - 1;
 }`,
   },
   {
@@ -59,9 +59,9 @@ export const ROBOTICS_EXAMPLES: readonly RewardExample[] = [
     r = 2 + 2 * place;
   }
   if (next.success) {
-    return 6 + indicator(next.cube.isStatic);
+    return 1;
   }
-  return r;
+  return r / 4 - 1;
 }`,
   },
   {
@@ -82,9 +82,9 @@ export const ROBOTICS_EXAMPLES: readonly RewardExample[] = [
     r = 5 + next.robot.gripperOpenness + indicator(next.cubeA.isStatic);
   }
   if (next.success) {
-    return 10;
+    return 1;
   }
-  return r;
+  return r / 7 - 1;
 }`,
   },
   {
@@ -96,9 +96,9 @@ export const ROBOTICS_EXAMPLES: readonly RewardExample[] = [
   terms.reach = reach;
   terms.opened = opened;
   if (next.success) {
-    return 5;
+    return 1;
   }
-  return reach + 3 * opened;
+  return (reach + 3 * opened) / 4 - 1;
 }`,
   },
 ];

@@ -28,7 +28,10 @@ export const DENSE_REWARD_PARTS = `A dense reward usually has these parts:
 4. optional constraints or bonuses (e.g. the object must stay grasped while moving).
 Staged rewards work well: nest if / else on the progress of the task (reached? grasped? lifted? placed?),
 give every later stage a higher base value than any earlier one, and give success a bonus larger than any
-value reachable without success. Shape distances with 1 - tanh(k * d) (the helper closeness(d, k)).`;
+value reachable without success. Shape distances with 1 - tanh(k * d) (the helper closeness(d, k)).
+Episodes may end as soon as the task succeeds: keep every non-success reward negative (for example
+stage / maxStage - 1) and return the largest value on success, so that finishing is never worse than
+hovering near the goal.`;
 
 export interface PromptInput {
   /** The goal sentence. */
