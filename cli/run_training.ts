@@ -89,6 +89,16 @@ function ffmpegAvailable(): boolean {
   }
 }
 
+function totalStepsOf(args: Record<string, unknown>): number {
+  return args.totalTimesteps as number;
+}
+
+function describeReward(r: Record<string, unknown>): string {
+  if (r.kind === 'env') return "'env' (the env's own reward)";
+  if (r.kind === 'file') return `from ${String(r.source)}`;
+  return `generated from "${String(r.goal)}" by ${r.generator === 'builtin' ? 'the built-in rule-based generator' : `model ${String(r.generator)}`} (code in reward/reward.js)`;
+}
+
 export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; stopAfter?: number }): Promise<RunResult> {
   // ---------------------------------------------------------------- CONFIG
   let cfg = cfgIn;
@@ -190,6 +200,11 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     createdAt: new Date().toISOString(),
   };
   if (!resuming) writeFileAtomic(path.join(dir, CONFIG_FILE), `${JSON.stringify(configJson, null, 2)}\n`);
+
+  process.stderr.write(
+    `train:env: ${resuming ? 'resuming' : 'training'} ${cfg.agent} on ${envId} for ${totalStepsOf(agentArgs)} steps with reward ${describeReward(rewardInfo)}` +
+      `${Object.keys(envKwargs).length ? ` (env args ${JSON.stringify(envKwargs)})` : ''} → ${dir}\n`,
+  );
 
   // ---------------------------------------------------------------- RESUME STATE
   let resumeFrom: AgentCheckpoint | undefined;

@@ -8,6 +8,10 @@ import { AGENT_NAMES } from '../agents/index.ts';
 import { listEnvs } from '../envs/index.ts';
 import { REWARD_SPEC_HELP, parseRewardSpec } from './reward_spec.ts';
 
+/** What `npm run train:env` does with no flags. */
+export const DEFAULT_ENV = 'robotics/Reach-v0';
+export const DEFAULT_REWARD = 'text2reward:move the gripper to the goal point';
+
 export class TrainArgsError extends Error {
   constructor(message: string, readonly exitCode = 2) {
     super(message);
@@ -66,9 +70,9 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: (s) => process.stdout.write(s) })
     .allowExcessArguments(false)
-    .addOption(new Option('--env <id>', 'env id (see --list-envs)').default('classic/CartPole-v1'))
+    .addOption(new Option('--env <id>', 'env id (see --list-envs)').default(DEFAULT_ENV))
     .addOption(new Option('--agent <name>', `learner: ${AGENT_NAMES.join(' | ')}`).default('ppo'))
-    .addOption(new Option('--reward <spec>', `reward: ${REWARD_SPEC_HELP}`).default('env'))
+    .addOption(new Option('--reward <spec>', `reward: ${REWARD_SPEC_HELP} (default: env; with no --env, the embedded default's generated reward)`).default('env'))
     .option('--steps <n>', 'total env steps', intArg('--steps'))
     .option('--seed <n>', 'run seed', intArg('--seed'), 1)
     .option('--num-envs <n>', 'parallel envs', intArg('--num-envs'))
@@ -113,6 +117,9 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     throw new TrainArgsError(`${flag}: ${issue.message}; got '${String(given)}'${allowed}`);
   }
   const cfg: TrainConfig = { ...parsed.data, explicit, stopAfter };
+  // The embedded default: with neither --env nor --reward, train on a robotics task with a reward
+  // generated from its goal sentence (Text2Reward; the built-in generator unless an endpoint is set).
+  if (!explicit.includes('env') && !explicit.includes('reward')) cfg.reward = DEFAULT_REWARD;
   const envs = listEnvs();
   if (!cfg.resume && !envs.includes(cfg.env)) {
     // Accept unversioned / family-less ids that resolve uniquely; the registry's error lists close ids.

@@ -89,7 +89,7 @@ describe('reward compare', () => {
 describe('train:env --reward file:PATH', () => {
   it('trains with the code, saves it and records provenance and guard counts', async () => {
     const out = path.join(tmp, 'run');
-    const r = await quietTrain(['--reward', `file:${write('train.js', GOOD)}`, '--steps', '1024', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', out]);
+    const r = await quietTrain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('train.js', GOOD)}`, '--steps', '1024', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', out]);
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.reward).toMatchObject({ kind: 'file', generator: 'file', terms: ['upright'], guard: { errors: 0, nonFinite: 0 } });
@@ -101,7 +101,7 @@ describe('train:env --reward file:PATH', () => {
 
   it('refuses code that fails the checker with exit 2 and writes nothing', async () => {
     const out = path.join(tmp, 'refused');
-    const r = await quietTrain(['--reward', `file:${write('bad.js', LOOP)}`, '--steps', '512', '--quiet', '--out', out]);
+    const r = await quietTrain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('bad.js', LOOP)}`, '--steps', '512', '--quiet', '--out', out]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/does not pass the reward-language checker/);
     expect(fs.existsSync(out)).toBe(false);

@@ -80,7 +80,7 @@ describe('text2reward from the CLI', () => {
     process.env.REWARDFORGE_LLM_MODEL = 'stub-7b';
     replies = [UPRIGHT];
     const dir = path.join(tmp, 'run-llm');
-    const t = await train(['--reward', 'text2reward:keep the pole upright', '--steps', '512', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', dir]);
+    const t = await train(['--env', 'classic/CartPole-v1', '--reward', 'text2reward:keep the pole upright', '--steps', '512', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', dir]);
     expect(t.code, t.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
     expect(summary.reward).toMatchObject({ kind: 'text2reward', generator: 'stub-7b', goal: 'keep the pole upright', terms: ['up'] });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/train.ts';
+import { parseTrainArgs } from '../../cli/train_args.ts';
 import { listCheckpoints, loadLatestCheckpoint } from '../../sim/io/checkpoint.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
 import { readTfEvents } from '../../sim/io/tfevents.ts';
@@ -131,6 +132,12 @@ describe('train:env', () => {
     expect(stableMetrics(dir)).toEqual(stableMetrics(straight));
   }, 90_000);
 
+  it('with no flags, the embedded default is a robotics task with a generated reward; --env alone keeps the env reward', () => {
+    expect(parseTrainArgs([])).toMatchObject({ env: 'robotics/Reach-v0', reward: 'text2reward:move the gripper to the goal point', agent: 'ppo' });
+    expect(parseTrainArgs(['--env', 'classic/CartPole-v1'])).toMatchObject({ env: 'classic/CartPole-v1', reward: 'env' });
+    expect(parseTrainArgs(['--reward', 'env'])).toMatchObject({ env: 'robotics/Reach-v0', reward: 'env' });
+  });
+
   it('rejects bad flags and values, naming the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['--agent', 'sac'], /--agent: .*got 'sac' \(allowed: ppo, dqn\)/],
@@ -142,7 +149,7 @@ describe('train:env', () => {
       [['--set', 'learningRate=fast'], /--set learningRate: .*got "fast"/],
       [['--set', 'nope=1'], /--set nope: not an argument of ppo; allowed: totalTimesteps/],
       [['--bogus'], /unknown option '--bogus'/],
-      [['--env-arg', 'gravity=-3'], /--env-arg: classic\/CartPole-v1 rejected its arguments: CartPole-v1: parameter 'gravity' = -3 is invalid/],
+      [['--env', 'classic/CartPole-v1', '--env-arg', 'gravity=-3'], /--env-arg: classic\/CartPole-v1 rejected its arguments: CartPole-v1: parameter 'gravity' = -3 is invalid/],
       [['--env-arg', 'nokey'], /--env-arg takes key=value/],
       [['--agent', 'dqn', '--env', 'classic/Pendulum-v1'], /--agent dqn does not support classic\/Pendulum-v1's action space Box/],
       [['--resume', path.join(tmp, 'nothing-here')], /--resume: .* holds no config.json/],
