@@ -70,7 +70,7 @@ export const PPO_PRESETS: Record<string, Partial<PpoArgs>> = {
     entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
   },
   'robotics/Push-v0': {
-    totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, numMinibatches: 8, updateEpochs: 5,
+    totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 5,
     entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
   },
 };

@@ -157,7 +157,8 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const spec = parseRewardSpec(cfg.reward);
   const rewardCodePath = path.join(dir, 'reward', 'reward.js');
   let codeReward: LoadedCodeReward | undefined;
-  let rewardInfo: Record<string, unknown> = { kind: 'env', generator: 'env' };
+  // The env's own reward, with the env arguments that choose it (e.g. robotics reward=expert|sparse).
+  let rewardInfo: Record<string, unknown> = { kind: 'env', generator: 'env', envArgs: envKwargs };
   let generatedTranscript: unknown;
   if (spec.kind === 'file') {
     // On resume the copy in the run directory is the reward that was trained with.

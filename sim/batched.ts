@@ -72,6 +72,9 @@ export abstract class BatchedCore<State = unknown> {
     }
   }
 
+  /** Release what the core holds (WASM worlds, workers). Idempotent; cores without resources keep this no-op. */
+  close(): void {}
+
   /** Convert one env's action (as the action space holds it) into the flat layout at `out[off..]`. */
   abstract writeAction(action: unknown, out: Float32Array, off: number): void;
 }
@@ -132,7 +135,9 @@ export class CoreEnv<State = unknown, Act = unknown> implements Env<Float32Array
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.core.close();
   }
 
   get isClosed(): boolean {

@@ -5,6 +5,7 @@
  * joint and handle pose; goal; action space; dt; helper functions). Every field named here exists in
  * `state()` (test/envs/robotics/abstraction.test.ts resolves each one).
  */
+import { HELPER_SIGNATURES } from '../../sim/reward_helpers.ts';
 import { DT, FINGER_TRAVEL, WORKSPACE } from './geometry.ts';
 import type { TaskDef } from './task.ts';
 
@@ -24,8 +25,8 @@ const OBJECT = `interface RigidObject {
   velocity: Vec3; // linear velocity [m/s]
   angularVelocity: Vec3; // angular velocity [rad/s]
   halfSize: number; // half edge length [m]
-  isGrasped: boolean; // isGrasping(state, name): both finger pads squeeze it
-  isStatic: boolean; // isStatic(obj): |velocity| <= 0.01 m/s and |angularVelocity| <= 0.5 rad/s
+  isGrasped: boolean; // both finger pads squeeze it
+  isStatic: boolean; // |velocity| <= 0.01 m/s and |angularVelocity| <= 0.5 rad/s
 }`;
 
 const DRAWER = `interface Drawer {
@@ -61,13 +62,6 @@ ${a.fields}  goal: Vec3; // ${a.goal}
 // clamped to x in [${lo[0]}, ${hi[0]}], y in [${lo[1]}, ${hi[1]}], z in [${lo[2]}, ${hi[2]}]; grip +1 closes the fingers, -1 opens them.
 // success(state): ${a.success}
 // Helper functions available to reward code:
-//   distance(a: Vec3, b: Vec3): number // Euclidean distance [m]
-//   norm(v: Vec3): number
-//   sub(a: Vec3, b: Vec3): Vec3
-//   add(a: Vec3, b: Vec3): Vec3
-//   dot(a: Vec3, b: Vec3): number
-//   clamp(x: number, lo: number, hi: number): number
-//   tanh(x: number): number
-//   isGrasping(state: State, name: string): boolean // same as state[name].isGrasped
-//   isStatic(obj: RigidObject, linThresh?: number, angThresh?: number): boolean // defaults 0.01 m/s, 0.5 rad/s`;
+${HELPER_SIGNATURES.map((h) => `//   ${h}`).join('\n')}
+// Grasp and rest checks are fields: next.cube.isGrasped, next.cube.isStatic (cubeA / cubeB in Stack).`;
 }

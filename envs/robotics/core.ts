@@ -376,7 +376,7 @@ export class RoboticsCore extends BatchedCore<RoboticsState> {
   }
 
   /** Free every Rapier world (idempotent). */
-  close(): void {
+  override close(): void {
     if (this.closed) return;
     leaked.unregister(this);
     for (const w of this.worlds) w?.free();

@@ -278,7 +278,9 @@ export class NativeVectorEnv implements VectorEnv {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.core.close();
   }
 }
 
