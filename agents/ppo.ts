@@ -73,6 +73,19 @@ export const PPO_PRESETS: Record<string, Partial<PpoArgs>> = {
     totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 5,
     entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
   },
+  // Not tuned yet: Push's settings as a starting point (bench/text2reward.ts reports what they reach).
+  'robotics/PickPlace-v0': {
+    totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 5,
+    entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
+  },
+  'robotics/Stack-v0': {
+    totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 5,
+    entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
+  },
+  'robotics/DrawerOpen-v0': {
+    totalTimesteps: 1_000_000, numEnvs: 32, numSteps: 64, learningRate: 3e-4, gamma: 0.95, numMinibatches: 8, updateEpochs: 5,
+    entCoef: 0, normalizeObs: true, normalizeReward: true, initLogStd: -0.5,
+  },
 };
 
 const LOG_2PI = Math.log(2 * Math.PI);
