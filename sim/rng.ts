@@ -1,5 +1,5 @@
 /**
- * Seeded random numbers for everything in sim/ and envs/ (never `Math.random`).
+ * Seeded random numbers for everything in sim/ and envs/ (never the unseeded global generator).
  *
  * Built on seedrandom's `alea` generator, whose state is four numbers: it can be saved with
  * `getState()` and restored with `setState()` (checkpoints, check_env's "same RNG state" test).
