@@ -241,6 +241,8 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
   const stepsAtStart = globalStep; // SPS counts this process's steps
   const recentReturns: number[] = [];
   const recentSuccess: number[] = [];
+  // One greedy view of the live actor, built once (it reads the current weights at every call).
+  const policy = greedy();
   for (let iteration = startIteration; iteration <= numIterations; iteration++) {
     if (args.annealLr) optimizer.lr = (1 - (iteration - 1) / numIterations) * args.learningRate;
 
@@ -457,7 +459,6 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     ctx.progress({ globalStep, totalSteps: numIterations * batchSize, sps, meanReturn: mean(recentReturns), successRate: mean(recentSuccess) });
 
     // CHECKPOINT
-    const policy = greedy();
     if (ctx.checkpointDue(globalStep) || iteration === numIterations) {
       const tensors: CheckpointTensors = {};
       for (const p of params) tensors[p.name!] = p.data;
@@ -478,7 +479,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (ctx.evaluate?.(globalStep, policy)) break;
   }
   envs.close();
-  return greedy();
+  return policy;
 
   function greedy(): GreedyPolicy {
     const normScratch = new Map<number, Float32Array>();
