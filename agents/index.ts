@@ -14,7 +14,8 @@ export interface AgentDef {
   readonly name: AgentName;
   readonly schema: z.ZodObject;
   readonly presets: Record<string, Record<string, unknown>>;
-  readonly train: (args: never, ctx: TrainContext) => GreedyPolicy;
+  /** Synchronous on the js backend; a Promise when the run uses the gpu backend's fused rollouts. */
+  readonly train: (args: never, ctx: TrainContext) => GreedyPolicy | Promise<GreedyPolicy>;
   /** Action-space kinds the agent supports. */
   readonly actions: readonly ('discrete' | 'continuous')[];
 }
@@ -23,3 +24,11 @@ export const AGENTS: Record<AgentName, AgentDef> = {
   ppo: { name: 'ppo', schema: PpoArgs, presets: PPO_PRESETS, train: trainPpo as AgentDef['train'], actions: ['discrete', 'continuous'] },
   dqn: { name: 'dqn', schema: DqnArgs, presets: DQN_PRESETS, train: trainDqn as AgentDef['train'], actions: ['discrete'] },
 };
+
+/** Train on the js backend, synchronously (callers that never pass a fused rollout: the benches). */
+export function trainSync(agent: AgentDef, args: never, ctx: TrainContext): GreedyPolicy {
+  if (ctx.fusedRollout) throw new Error(`trainSync: ${agent.name} with a gpu fused rollout runs asynchronously; await agent.train instead`);
+  const p = agent.train(args, ctx);
+  if (p instanceof Promise) throw new Error(`trainSync: ${agent.name} returned a Promise on the js backend`);
+  return p;
+}

@@ -17,6 +17,7 @@ import { Box } from '../sim/spaces/box.ts';
 import { Discrete } from '../sim/spaces/discrete.ts';
 import { RunningMeanStd } from '../sim/running_mean_std.ts';
 import { type NativeVectorEnvState, asSnapshotable } from '../sim/vector/native_vector_env.ts';
+import type { FusedRolloutState, Trajectory } from '../sim/gpu/fused_rollout.ts';
 import type { CheckpointTensors, GreedyPolicy, TrainContext } from './context.ts';
 import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
@@ -103,9 +104,39 @@ interface PpoState {
   discountedReturn?: number[];
   /** The (normalised) observation the next rollout starts from. */
   nextObs: number[];
+  /** The gpu backend's env rows and draw counter. */
+  fused?: FusedRolloutState;
 }
 
-export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
+/**
+ * Train with PPO. Synchronous on the js backend; with the gpu backend (`ctx.fusedRollout`) the rollouts
+ * are awaited, so the result is a Promise. One loop serves both: it is a generator that yields only
+ * where a rollout is asynchronous (`drive` below).
+ */
+export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy | Promise<GreedyPolicy> {
+  return drive(ppoLoop(args, ctx));
+}
+
+/** Run a generator to its end, awaiting what it yields; stays synchronous while it yields nothing. */
+function drive<T>(gen: Generator<Promise<unknown>, T, unknown>): T | Promise<T> {
+  let r = gen.next();
+  if (r.done) return r.value;
+  return (async () => {
+    while (!r.done) {
+      let v: unknown;
+      try {
+        v = await r.value;
+      } catch (e) {
+        r = gen.throw(e);
+        continue;
+      }
+      r = gen.next(v);
+    }
+    return r.value;
+  })();
+}
+
+function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>, GreedyPolicy, unknown> {
   const rng = new Rng(deriveSeed(args.seed, 'ppo'));
   const envs = ctx.makeEnv(args.numEnvs, 'same-step');
   const N = args.numEnvs;
@@ -149,6 +180,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
   const retBuf = new Float32Array(batchSize);
   const nextObs = new Float32Array(N * obsDim); // normalised
   const finalObs = new Float32Array(N * obsDim);
+  let finalObsAll: Float32Array | undefined; // gpu backend: final observations of a whole rollout
   const stepOut = { obs: new Float32Array(N * obsDim), reward: new Float32Array(N), terminated: new Uint8Array(N), truncated: new Uint8Array(N) };
   const actions = new Float32Array(N * actDim);
   const rowScratch = new Float64Array(nOut);
@@ -174,6 +206,11 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     }
   };
 
+  // The gpu backend: K steps of all envs with this policy inside one gpu.js pipeline (sim/gpu).
+  const fused = ctx.fusedRollout?.({ numEnvs: N, numSteps: T, hidden: args.hidden, seed: deriveSeed(args.seed, 'ppo-gpu') });
+  const epReturn = new Float64Array(N);
+  const epLength = new Float64Array(N);
+
   // ---------------------------------------------------------------- RESUME / START
   let startIteration = 1;
   let globalStep = 0;
@@ -196,7 +233,11 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (retRms && st.retRms) retRms.load(st.retRms);
     if (st.discountedReturn) discountedReturn.set(st.discountedReturn);
     const snap = asSnapshotable(envs);
-    if (snap && st.env) {
+    if (fused) {
+      if (!st.fused) throw new Error('checkpoint has no gpu rollout state (it was written by a --backend js run); resume it with --backend js');
+      fused.setState(st.fused);
+      nextObs.set(st.nextObs);
+    } else if (snap && st.env) {
       snap.setState(st.env);
       nextObs.set(st.nextObs);
     } else {
@@ -206,6 +247,9 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     }
     startIteration = st.iteration + 1;
     globalStep = st.globalStep;
+  } else if (fused) {
+    // The fused rollout reset its envs from counter draws; its first observations are in its rows.
+    normalizeObsInto(fused.observations(), nextObs, N, true);
   } else {
     const [o] = envs.reset({ seed: args.seed });
     normalizeObsInto(o, nextObs, N, true);
@@ -247,54 +291,112 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (args.annealLr) optimizer.lr = (1 - (iteration - 1) / numIterations) * args.learningRate;
 
     // ROLLOUT
-    for (let t = 0; t < T; t++) {
-      globalStep += N;
-      const row = t * N;
-      obsBuf.set(nextObs, row * obsDim);
-      const logits = actor.forward(nextObs, N);
-      sampleActions(N, logits, actions, logprobBuf, row);
-      actBuf.set(actions, row * actDim);
-      const v = critic.forward(nextObs, N);
-      valueBuf.set(v.subarray(0, N), row);
-
-      const [rawObs, reward, term, trunc, infos] = envs.step(actions, stepOut);
+    if (fused) {
+      const tr = (yield fused.collect(
+        { actor, critic, logStd: discrete ? undefined : logStd.data },
+        obsRms ? { mean: obsRms.mean, var: obsRms.var, clip: args.clipObs } : undefined,
+      )) as Trajectory;
+      globalStep += batchSize;
+      // The kernels normalised with the statistics frozen at the start of the rollout: store the same.
+      normalizeObsInto(tr.obs, obsBuf, batchSize, false);
+      actBuf.set(tr.actions);
+      logprobBuf.set(tr.logp);
+      valueBuf.set(tr.values);
       let anyTrunc = false;
-      for (let i = 0; i < N; i++) {
-        let r = reward[i];
-        if (retRms) {
-          discountedReturn[i] = discountedReturn[i] * args.gamma + r;
-          retScratch[0] = discountedReturn[i];
-          retRms.update(retScratch, 1);
-          r = r / Math.sqrt(retRms.var[0] + 1e-8);
-          r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
-          if (term[i] || trunc[i]) discountedReturn[i] = 0;
-        }
-        rewardBuf[row + i] = r;
-        termBuf[row + i] = term[i];
-        truncBuf[row + i] = trunc[i] & (term[i] ^ 1);
-        if (truncBuf[row + i]) anyTrunc = true;
-      }
-      if (anyTrunc && infos.finalObs) {
-        // A time limit is not terminal: keep V(final obs) to bootstrap from in GAE.
-        normalizeObsInto(infos.finalObs, finalObs, N, false);
-        const fv = critic.forward(finalObs, N);
-        for (let i = 0; i < N; i++) if (truncBuf[row + i]) finalValueBuf[row + i] = fv[i];
-      }
-      normalizeObsInto(rawObs, nextObs, N, true);
-
-      if (infos._episode) {
+      for (let t = 0; t < T; t++) {
         for (let i = 0; i < N; i++) {
-          if (!infos._episode[i]) continue;
-          const ep = infos.episode!;
-          ctx.log(globalStep, { 'charts/episodic_return': ep.r[i], 'charts/episodic_length': ep.l[i], 'charts/success_rate': ep.success[i] });
-          recentReturns.push(ep.r[i]);
-          recentSuccess.push(ep.success[i]);
-          if (recentReturns.length > 100) {
-            recentReturns.shift();
-            recentSuccess.shift();
+          const k = t * N + i;
+          let r = tr.rewards[k];
+          epReturn[i] += r;
+          epLength[i] += 1;
+          const done = tr.terminated[k] || tr.truncated[k];
+          if (retRms) {
+            discountedReturn[i] = discountedReturn[i] * args.gamma + r;
+            retScratch[0] = discountedReturn[i];
+            retRms.update(retScratch, 1);
+            r = r / Math.sqrt(retRms.var[0] + 1e-8);
+            r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
+            if (done) discountedReturn[i] = 0;
+          }
+          rewardBuf[k] = r;
+          termBuf[k] = tr.terminated[k];
+          truncBuf[k] = tr.truncated[k] & (tr.terminated[k] ^ 1);
+          if (truncBuf[k]) anyTrunc = true;
+          if (done) {
+            const success = fused.episodeSuccess(tr.finalObs, k * obsDim) ? 1 : 0;
+            const step = globalStep - batchSize + (t + 1) * N;
+            ctx.log(step, { 'charts/episodic_return': epReturn[i], 'charts/episodic_length': epLength[i], 'charts/success_rate': success });
+            recentReturns.push(epReturn[i]);
+            recentSuccess.push(success);
+            if (recentReturns.length > 100) {
+              recentReturns.shift();
+              recentSuccess.shift();
+            }
+            epReturn[i] = 0;
+            epLength[i] = 0;
           }
         }
       }
+      if (anyTrunc) {
+        // A time limit is not terminal: V(final obs), with the rollout's frozen statistics.
+        const fo = (finalObsAll ??= new Float32Array(batchSize * obsDim));
+        normalizeObsInto(tr.finalObs, fo, batchSize, false);
+        const fv = critic.forward(fo, batchSize);
+        for (let k = 0; k < batchSize; k++) if (truncBuf[k]) finalValueBuf[k] = fv[k];
+      }
+      if (obsRms) obsRms.update(tr.obs, batchSize);
+      normalizeObsInto(tr.nextObs, nextObs, N, false);
+    } else {
+      for (let t = 0; t < T; t++) {
+        globalStep += N;
+        const row = t * N;
+        obsBuf.set(nextObs, row * obsDim);
+        const logits = actor.forward(nextObs, N);
+        sampleActions(N, logits, actions, logprobBuf, row);
+        actBuf.set(actions, row * actDim);
+        const v = critic.forward(nextObs, N);
+        valueBuf.set(v.subarray(0, N), row);
+
+        const [rawObs, reward, term, trunc, infos] = envs.step(actions, stepOut);
+        let anyTrunc = false;
+        for (let i = 0; i < N; i++) {
+          let r = reward[i];
+          if (retRms) {
+            discountedReturn[i] = discountedReturn[i] * args.gamma + r;
+            retScratch[0] = discountedReturn[i];
+            retRms.update(retScratch, 1);
+            r = r / Math.sqrt(retRms.var[0] + 1e-8);
+            r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
+            if (term[i] || trunc[i]) discountedReturn[i] = 0;
+          }
+          rewardBuf[row + i] = r;
+          termBuf[row + i] = term[i];
+          truncBuf[row + i] = trunc[i] & (term[i] ^ 1);
+          if (truncBuf[row + i]) anyTrunc = true;
+        }
+        if (anyTrunc && infos.finalObs) {
+          // A time limit is not terminal: keep V(final obs) to bootstrap from in GAE.
+          normalizeObsInto(infos.finalObs, finalObs, N, false);
+          const fv = critic.forward(finalObs, N);
+          for (let i = 0; i < N; i++) if (truncBuf[row + i]) finalValueBuf[row + i] = fv[i];
+        }
+        normalizeObsInto(rawObs, nextObs, N, true);
+
+        if (infos._episode) {
+          for (let i = 0; i < N; i++) {
+            if (!infos._episode[i]) continue;
+            const ep = infos.episode!;
+            ctx.log(globalStep, { 'charts/episodic_return': ep.r[i], 'charts/episodic_length': ep.l[i], 'charts/success_rate': ep.success[i] });
+            recentReturns.push(ep.r[i]);
+            recentSuccess.push(ep.success[i]);
+            if (recentReturns.length > 100) {
+              recentReturns.shift();
+              recentSuccess.shift();
+            }
+          }
+        }
+      }
+
     }
 
     // GAE
@@ -468,7 +570,8 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
         globalStep,
         rng: rng.getState(),
         adamStep: optimizer.stepCount,
-        env: asSnapshotable(envs)?.getState(),
+        env: fused ? undefined : asSnapshotable(envs)?.getState(),
+        fused: fused?.getState(),
         obsRms: obsRms?.toJSON(),
         retRms: retRms?.toJSON(),
         discountedReturn: retRms ? Array.from(discountedReturn) : undefined,
@@ -479,6 +582,7 @@ export function trainPpo(args: PpoArgs, ctx: TrainContext): GreedyPolicy {
     if (ctx.evaluate?.(globalStep, policy)) break;
   }
   envs.close();
+  if (fused) yield fused.destroy();
   return policy;
 
   function greedy(): GreedyPolicy {

@@ -1,16 +1,18 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|gpu|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
 import { Command, Option } from 'commander';
+import { GPU_MODES, type GpuModeRequest } from '../sim/gpu/runtime.ts';
 import { benchCore } from './core.ts';
+import { benchGpu } from './gpu.ts';
 import { benchRobotics } from './robotics.ts';
 import { benchTextworld } from './textworld.ts';
 import { benchText2Reward } from './text2reward.ts';
 import { benchTrain } from './train.ts';
 
-const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'all'] as const;
+const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'gpu', 'all'] as const;
 
 async function main(): Promise<void> {
   const program = new Command('bench')
@@ -18,9 +20,10 @@ async function main(): Promise<void> {
     .option('--json', 'print one JSON object', false)
     .option('--quick', 'smaller budgets (smoke check, figures not comparable)', false)
     .option('--seeds <n>', 'seeds per configuration (train: 5, text2reward: 3 unless given)', (v) => Number(v))
-    .option('--tasks <ids>', 'text2reward: comma-separated robotics ids (default all)');
+    .option('--tasks <ids>', 'text2reward: comma-separated robotics ids (default all)')
+    .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; tasks?: string }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; tasks?: string; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'robotics' || o.suite === 'all') result.robotics = benchRobotics({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'gpu' || o.suite === 'all') result.gpu = await benchGpu({ quick: o.quick, mode: o.gpuMode, log: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
-import { AGENTS } from '../agents/index.ts';
+import { AGENTS, trainSync } from '../agents/index.ts';
 import { defaultRegistry } from '../envs/index.ts';
 import type { RoboticsCore } from '../envs/robotics/core.ts';
 import { deriveSeed } from '../sim/rng.ts';
@@ -42,7 +42,7 @@ export function ppoRun(envId: string, seed: number, budget: number | undefined):
     },
   };
   const t0 = performance.now();
-  const policy: GreedyPolicy = agent.train(args, ctx);
+  const policy: GreedyPolicy = trainSync(agent, args, ctx);
   const wall = (performance.now() - t0) / 1000;
   const evalEnv = defaultRegistry.makeVec(envId, 50) as NativeVectorEnv;
   const ev = evaluatePolicy(evalEnv, policy, 100, deriveSeed(seed, 'robotics-bench-eval'));

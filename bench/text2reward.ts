@@ -7,7 +7,7 @@
  *   (c) the sparse success reward alone,
  * over several seeds. Writes no files.
  */
-import { AGENTS } from '../agents/index.ts';
+import { AGENTS, trainSync } from '../agents/index.ts';
 import type { TrainContext } from '../agents/context.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { defaultRegistry, listEnvs } from '../envs/index.ts';
@@ -42,7 +42,7 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
     progress: () => {},
   };
   const t0 = performance.now();
-  const policy = agent.train(args as never, ctx);
+  const policy = trainSync(agent, args as never, ctx);
   const seconds = (performance.now() - t0) / 1000;
   // Success is judged by the env's own success predicate, whatever reward trained the policy.
   const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });

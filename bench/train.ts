@@ -9,7 +9,7 @@
  * included in `wallSeconds` / `cpuSeconds` (training only). Runs use the same presets as `train:env`
  * and write no files. `cpuSeconds` is this process's CPU time, robust to other load on a shared machine.
  */
-import { AGENTS, type AgentName } from '../agents/index.ts';
+import { AGENTS, type AgentName, trainSync } from '../agents/index.ts';
 import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { defaultRegistry } from '../envs/index.ts';
@@ -72,7 +72,7 @@ export function solve(agentName: AgentName, envId: string, seed: number, thresho
   };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  agent.train(args, ctx);
+  trainSync(agent, args, ctx);
   const totalMs = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   evalEnv.close();

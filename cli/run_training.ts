@@ -18,6 +18,10 @@ import { TfEventsWriter } from '../sim/io/tfevents.ts';
 import { deriveSeed } from '../sim/rng.ts';
 import { Box } from '../sim/spaces/box.ts';
 import { Discrete } from '../sim/spaces/discrete.ts';
+import { type BackendChoice, chooseBackend } from '../agents/backend.ts';
+import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
+import { type GpuRuntime, openGpu } from '../sim/gpu/runtime.ts';
+import { KERNEL_SPECS } from '../sim/gpu/specs.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
 import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
@@ -249,7 +253,12 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
       );
   bar?.start(totalSteps, resumeFrom?.step ?? 0, { sps: '-', ret: '-', succ: '-' });
 
+  // ---------------------------------------------------------------- BACKEND
+  const backend = await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined);
+  process.stderr.write(`train:env: backend ${describeBackend(backend.choice)}\n`);
+
   const ctx: TrainContext = {
+    fusedRollout: backend.make,
     makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward, kwargs: envKwargs }),
     log: (step, scalars) => {
       const wall = Date.now() / 1000;
@@ -280,8 +289,9 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
 
   let policy: GreedyPolicy;
   try {
-    policy = agent.train(agentArgs as never, ctx);
+    policy = await agent.train(agentArgs as never, ctx);
   } catch (e) {
+    await backend.runtime?.destroy();
     bar?.stop();
     metrics.close();
     tb.close();
@@ -291,6 +301,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     }
     throw e;
   }
+  await backend.runtime?.destroy();
   bar?.stop();
   const trainSeconds = wallBefore + (performance.now() - started) / 1000;
 
@@ -322,6 +333,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     eval: { episodes: ev.episodes, meanReturn: ev.meanReturn, stdReturn: ev.stdReturn, successRate: ev.successRate, meanLength: ev.meanLength, deterministic: true },
     videos: videos.map((v) => path.relative(dir, v)),
     resumed: resuming,
+    backend: backend.choice,
   };
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   process.stderr.write(
@@ -329,4 +341,43 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
       `train:env: wrote ${dir}\n`,
   );
   return { dir, summary };
+}
+
+/**
+ * The rollout backend of a run: js, or gpu with a fused-rollout factory for the agent. `auto` measures
+ * both on this run's shape (agents/backend.ts) and keeps the faster; where the gpu backend cannot serve
+ * the run (no kernels for the env, another agent, a code reward), `auto` says why and uses js, and an
+ * explicit `gpu` is an error.
+ */
+async function resolveBackend(
+  cfg: TrainConfig,
+  envId: string,
+  agentArgs: Record<string, unknown>,
+  envKwargs: Record<string, unknown>,
+  hasCodeReward: boolean,
+): Promise<{ choice: BackendChoice; runtime?: GpuRuntime; make?: TrainContext['fusedRollout'] }> {
+  const requested = cfg.backend ?? 'js';
+  if (requested === 'js') return { choice: { backend: 'js', requested } };
+  const spec = KERNEL_SPECS.get(envId);
+  const why = !spec ? `the gpu backend has no kernels for ${envId}` : cfg.agent !== 'ppo' ? `fused rollouts serve ppo, not ${cfg.agent}` : hasCodeReward ? "the gpu kernels compute the env's own reward, not a code reward" : null;
+  if (why !== null) {
+    if (requested === 'gpu') throw new TrainArgsError(`--backend gpu: ${why} (use --backend js)`);
+    return { choice: { backend: 'js', requested, reason: why } };
+  }
+  const runtime = await openGpu(cfg.gpuMode ?? 'auto');
+  const hidden = agentArgs.hidden as number[];
+  let choice: BackendChoice = { backend: 'gpu', requested, gpuMode: runtime.mode, gpuFallback: runtime.fallback };
+  if (requested === 'auto') choice = await chooseBackend(spec!, runtime, agentArgs.numEnvs as number, agentArgs.numSteps as number, hidden, envKwargs);
+  if (choice.backend === 'js') {
+    await runtime.destroy();
+    return { choice };
+  }
+  const maxEpisodeSteps = defaultRegistry.resolve(envId).maxEpisodeSteps ?? Number.POSITIVE_INFINITY;
+  return { choice, runtime, make: (o) => new FusedRollout(spec!, runtime, { ...o, maxEpisodeSteps, kwargs: envKwargs }) };
+}
+
+function describeBackend(c: BackendChoice): string {
+  if (c.backend === 'js') return c.requested === 'js' ? 'js' : `js (${c.requested}: ${c.reason ?? `measured js ${c.measured?.js} vs gpu ${c.measured?.gpu} steps/s`})`;
+  const measured = c.measured ? `; measured gpu ${c.measured.gpu} vs js ${c.measured.js} steps/s` : '';
+  return `gpu (gpu.js ${c.gpuMode}${c.gpuFallback ? `, ${c.gpuFallback}` : ''}${measured})`;
 }

@@ -2,6 +2,9 @@
  * Flags of `npm run train:env`, parsed with commander and validated with zod. Every error names the
  * flag, the value given and what is allowed.
  */
+import { BACKENDS } from '../agents/backend.ts';
+import { GPU_MODES } from '../sim/gpu/runtime.ts';
+import { KERNEL_SPECS } from '../sim/gpu/specs.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { AGENT_NAMES } from '../agents/index.ts';
@@ -36,6 +39,8 @@ export const TrainConfigSchema = z.object({
   set: z.record(z.string(), z.string()).describe('agent argument overrides (--set key=value)'),
   envArg: z.record(z.string(), z.string()).describe('env keyword arguments (--env-arg key=value), e.g. reward=sparse'),
   quiet: z.boolean().describe('no progress line'),
+  backend: z.enum(BACKENDS).describe("rollout backend: js (batched JavaScript cores), gpu (fused gpu.js rollouts), auto (measure both, keep the faster)"),
+  gpuMode: z.enum(GPU_MODES).describe('gpu.js mode for the gpu backend: auto (webgpu when an adapter answers, else webasm), webgpu, webasm, cpu'),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema> & {
   /** Flags given on the command line (others are defaults), so --resume can refuse changes. */
@@ -85,6 +90,8 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .option('--set <key=value>', 'agent argument override (repeatable)', collectSet, {})
     .option('--env-arg <key=value>', "env keyword argument (repeatable), e.g. --env-arg reward=sparse", collectEnvArg, {})
     .option('--quiet', 'no progress line', false)
+    .addOption(new Option('--backend <name>', 'rollout backend: js | gpu | auto (gpu: classic-control envs with ppo and the env reward)').default('js'))
+    .addOption(new Option('--gpu-mode <mode>', `gpu.js mode: ${GPU_MODES.join(' | ')}`).default('auto'))
     .option('--list-envs', 'print the registered env ids and exit')
     .addOption(new Option('--stop-after <n>', 'stop after the first checkpoint at or past this step (for testing resume)').argParser(intArg('--stop-after')).hideHelp());
   try {
@@ -126,6 +133,13 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     throw new TrainArgsError(`--env: unknown env id '${cfg.env}'. Registered ids: ${envs.join(', ')}`);
   }
   parseRewardSpec(cfg.reward);
+  if (cfg.backend === 'gpu' && !cfg.resume) {
+    if (!KERNEL_SPECS.has(cfg.env)) {
+      throw new TrainArgsError(`--backend ${cfg.backend}: the gpu backend has kernels for ${[...KERNEL_SPECS.keys()].join(', ')}; got --env ${cfg.env} (use --backend js)`);
+    }
+    if (cfg.agent !== 'ppo') throw new TrainArgsError(`--backend ${cfg.backend}: fused gpu rollouts serve the ppo agent; got --agent ${cfg.agent} (use --backend js)`);
+    if (cfg.reward !== 'env') throw new TrainArgsError(`--backend ${cfg.backend}: the gpu kernels compute the env's own reward; got --reward ${cfg.reward} (use --backend js)`);
+  }
   if (cfg.viewer) {
     throw new TrainArgsError('--viewer: the live viewer is not built yet (see the viewer issue); run without --viewer');
   }

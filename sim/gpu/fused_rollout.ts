@@ -19,7 +19,6 @@
  * Observation normalisation inside the kernels uses statistics frozen for the whole rollout (PPO updates
  * them from the collected batch afterwards); the js backend updates them every step.
  */
-import type { Mlp } from '../../agents/nn/mlp.ts';
 import type { BatchedCore } from '../batched.ts';
 import { CounterDraws, STREAM_ACTION, STREAM_RESET, envKeys } from './counter_rng.ts';
 import { type RowLayout, type WeightLayout, envStepSource, firstLayerSource, headsSource, hiddenLayerSource, rowLayout, sampleSource, weightLayout } from './kernels.ts';
@@ -52,10 +51,16 @@ export interface Trajectory {
   readonly nextObs: Float32Array;
 }
 
+/** What a collect reads from an MLP (agents/nn `Mlp` has this shape): sizes and per-layer W [out × in], b. */
+export interface MlpWeights {
+  readonly sizes: readonly number[];
+  readonly layers: ReadonlyArray<{ readonly weight: { readonly data: Float32Array }; readonly bias: { readonly data: Float32Array } }>;
+}
+
 /** Policy weights for a collect: the live networks of the learner. */
 export interface PolicyWeights {
-  readonly actor: Mlp;
-  readonly critic: Mlp;
+  readonly actor: MlpWeights;
+  readonly critic: MlpWeights;
   /** log σ per action dim (Box actions). */
   readonly logStd?: Float32Array;
 }
@@ -92,6 +97,7 @@ export class FusedRollout {
   private readonly js: BatchedCore;
   private readonly out: Trajectory;
   private readonly nOut: number;
+  private readonly tmpState: Float32Array;
 
   constructor(
     readonly spec: KernelEnvSpec,
@@ -117,6 +123,7 @@ export class FusedRollout {
     this.keysAct = envKeys(opts.seed, STREAM_ACTION, N);
     this.keysReset = envKeys(opts.seed, STREAM_RESET, N);
     this.rows = new Float32Array(N * this.row.width);
+    this.tmpState = new Float32Array(spec.stateDim);
     const O = spec.obsDim;
     const A = spec.actDim;
     this.out = {
@@ -280,6 +287,21 @@ export class FusedRollout {
     if (!Number.isInteger(s.counter) || s.counter < 0) throw new Error(`fused rollout state counter must be a non-negative integer, got ${s.counter}`);
     this.rows = Float32Array.from(s.rows);
     this.counter = s.counter;
+  }
+
+  /** The observation every env continues from ([N × obsDim], a fresh copy). */
+  observations(): Float32Array {
+    const O = this.spec.obsDim;
+    const out = new Float32Array(this.numEnvs * O);
+    for (let i = 0; i < this.numEnvs; i++) for (let d = 0; d < O; d++) out[i * O + d] = this.rows[i * this.row.width + this.row.obs + d];
+    return out;
+  }
+
+  /** The env's success predicate on the observation an episode ended with (`finalObs` row at `off`). */
+  episodeSuccess(finalObs: Float32Array, off: number): boolean {
+    this.spec.stateFromObs(finalObs, off, this.tmpState, 0);
+    this.spec.write(this.js, 0, this.tmpState, 0);
+    return this.js.successAt(0);
   }
 
   /** The current env rows (state, clock, counters, observation), read-only view for tests. */

@@ -284,6 +284,24 @@ for (const spec of KERNEL_SPECS.values()) {
       }
     });
 
+    it('recovers the state behind an observation well enough to judge success like the js core', () => {
+      const n = 64;
+      const g = cores.get(`${spec.id}:cpu`)!;
+      const { state, actions } = randomBatch(spec, n, 17);
+      g.state.set(state.subarray(0, 32 * spec.stateDim));
+      const obs = new Float32Array(32 * spec.obsDim);
+      g.step(actions, new Uint8Array(32), obs, new Float32Array(32), new Uint8Array(32));
+      const js = spec.makeJsCore(1, {});
+      const back = new Float32Array(spec.stateDim);
+      for (let i = 0; i < 32; i++) {
+        spec.write(js, 0, g.state, i * spec.stateDim);
+        const truth = js.successAt(0);
+        spec.stateFromObs(obs, i * spec.obsDim, back, 0);
+        spec.write(js, 0, back, 0);
+        expect(js.successAt(0), `env ${i}`).toBe(truth);
+      }
+    });
+
     it('is deterministic per seed and independent of how K steps are split into calls', async () => {
       const rt = runtimes.get('webasm')!;
       const mk = (K: number, seed: number): FusedRollout => new FusedRollout(spec, rt, { numEnvs: 8, numSteps: K, hidden: null, seed, maxEpisodeSteps: 5 });
