@@ -28,7 +28,7 @@ export interface BackendChoice {
 }
 
 /** Env steps per second of a js PPO-style rollout: batched core + actor/critic forward + sampling. */
-export function measureJsRollout(spec: KernelEnvSpec, numEnvs: number, numSteps: number, hidden: readonly number[], kwargs: Record<string, unknown> = {}): number {
+export function measureJsRollout(spec: KernelEnvSpec, numEnvs: number, numSteps: number, hidden: readonly number[], kwargs: Record<string, unknown> = {}, minSeconds = 0.2): number {
   const nOut = spec.nActions > 0 ? spec.nActions : spec.actDim;
   const rng = new Rng(1);
   const actor = new Mlp({ sizes: [spec.obsDim, ...hidden, nOut], activation: 'tanh', rng });
@@ -57,14 +57,30 @@ export function measureJsRollout(spec: KernelEnvSpec, numEnvs: number, numSteps:
       for (let i = 0; i < numEnvs; i++) if (term[i]) core.resetAt(i, rng, undefined, obs, i * spec.obsDim);
     }
   };
-  run(1);
-  const t0 = performance.now();
-  run(numSteps);
-  return (numEnvs * numSteps) / Math.max((performance.now() - t0) / 1000, 1e-9);
+  return timedLoop(minSeconds, () => {
+    run(numSteps);
+    return numEnvs * numSteps;
+  });
 }
 
+/** Steps per second of `body` after one warm-up call (JIT, kernel compile), over at least `minSeconds` and two calls. */
+function timedLoop(minSeconds: number, body: () => number): number {
+  body();
+  let steps = 0;
+  let calls = 0;
+  const t0 = performance.now();
+  let dt = 0;
+  while (dt < minSeconds || calls < 2) {
+    steps += body();
+    calls++;
+    dt = (performance.now() - t0) / 1000;
+  }
+  return steps / dt;
+}
+
+
 /** Env steps per second of one fused rollout with a policy of this shape (compile excluded). */
-export async function measureFusedRollout(spec: KernelEnvSpec, runtime: GpuRuntime, numEnvs: number, numSteps: number, hidden: readonly number[] | null, kwargs: Record<string, unknown> = {}): Promise<number> {
+export async function measureFusedRollout(spec: KernelEnvSpec, runtime: GpuRuntime, numEnvs: number, numSteps: number, hidden: readonly number[] | null, kwargs: Record<string, unknown> = {}, minSeconds = 0.2): Promise<number> {
   const nOut = spec.nActions > 0 ? spec.nActions : spec.actDim;
   const fr = new FusedRollout(spec, runtime, { numEnvs, numSteps, hidden, seed: 1, maxEpisodeSteps: 500, kwargs });
   try {
@@ -77,15 +93,23 @@ export async function measureFusedRollout(spec: KernelEnvSpec, runtime: GpuRunti
       }
       : undefined;
     await fr.collect(weights);
+    let steps = 0;
+    let calls = 0;
     const t0 = performance.now();
-    await fr.collect(weights);
-    return (numEnvs * numSteps) / Math.max((performance.now() - t0) / 1000, 1e-9);
+    let dt = 0;
+    while (dt < minSeconds || calls < 2) {
+      await fr.collect(weights);
+      steps += numEnvs * numSteps;
+      calls++;
+      dt = (performance.now() - t0) / 1000;
+    }
+    return steps / dt;
   } finally {
     await fr.destroy();
   }
 }
 
-/** `auto`: measure both backends on this shape (K capped at 16 steps) and keep the faster. */
+/** `auto`: measure both backends on this shape (K capped at 16 steps, ≥ 0.2 s each after a warm-up) and keep the faster. */
 export async function chooseBackend(spec: KernelEnvSpec, runtime: GpuRuntime, numEnvs: number, numSteps: number, hidden: readonly number[], kwargs: Record<string, unknown> = {}): Promise<BackendChoice> {
   const k = Math.min(numSteps, 16);
   const js = measureJsRollout(spec, numEnvs, k, hidden, kwargs);

@@ -12,7 +12,11 @@
  *
  * Imports no robotics code (no Rapier), so the device bundle stays small.
  */
+import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
+import { evaluatePolicy } from '../agents/evaluate.ts';
 import { Mlp } from '../agents/nn/mlp.ts';
+import { PPO_PRESETS, PpoArgs, trainPpo } from '../agents/ppo.ts';
+import { deriveSeed } from '../sim/rng.ts';
 import { pickForwardBackend } from '../agents/nn/gpu_forward.ts';
 import { measureFusedRollout, measureJsRollout } from '../agents/backend.ts';
 import { CartPoleCore } from '../envs/classic/cartpole.ts';
@@ -168,8 +172,19 @@ export async function benchGpu(opts: GpuBenchOptions): Promise<Record<string, un
     }));
     await fr.destroy();
   }
+  // PPO CartPole-v1 end to end on each backend: same preset, same solved criterion (20-episode greedy
+  // evaluation ≥ 475, checked every 4096 steps once the training return passes 400).
+  const ppo: Record<string, unknown>[] = [];
+  for (const backend of ['js', 'gpu'] as const) {
+    for (const seed of opts.quick ? [1] : [1, 2, 3]) {
+      const r = await ppoSolve(backend, rt, seed);
+      log(`  ppo CartPole-v1 ${backend} seed ${seed}: ${r.solved ? `solved at ${r.steps} steps` : `not solved in ${r.steps} steps`} in ${r.trainSeconds} s (last eval ${r.lastEvalReturn})`);
+      ppo.push({ backend, seed, ...r });
+    }
+  }
   await rt.destroy();
   return {
+    ppoCartPole: ppo,
     gpuMode: rt.mode,
     gpuFallback: rt.fallback,
     fusedSteps: K,
@@ -178,4 +193,117 @@ export async function benchGpu(opts: GpuBenchOptions): Promise<Record<string, un
     mlpForward: mlpRows,
     fusedEnvOnlyAllEnvs: { numEnvs: Nall, stepsPerSecond: perEnv },
   };
+}
+
+async function ppoSolve(backend: 'js' | 'gpu', rt: GpuRuntime, seed: number): Promise<{ solved: boolean; steps: number; trainSeconds: number; lastEvalReturn: number }> {
+  const args = PpoArgs.parse({ ...PPO_PRESETS['classic/CartPole-v1'], seed });
+  const evalEnv = new NativeVectorEnv(new CartPoleCore(20), { maxEpisodeSteps: 500 });
+  let recent = Number.NaN;
+  let lastEval = -Infinity;
+  let lastEvalReturn = Number.NaN;
+  let solvedAt = -1;
+  let steps = 0;
+  let evalMs = 0;
+  const ctx: TrainContext = {
+    makeEnv: (n, mode) => new NativeVectorEnv(new CartPoleCore(n), { maxEpisodeSteps: 500, autoresetMode: mode }),
+    fusedRollout: backend === 'gpu' ? (o) => new FusedRollout(cartPoleSpec, rt, { ...o, maxEpisodeSteps: 500 }) : undefined,
+    log: () => {},
+    checkpointDue: () => false,
+    saveCheckpoint: () => {},
+    resumeFrom: undefined,
+    progress: (st) => {
+      recent = st.meanReturn;
+      steps = st.globalStep;
+    },
+    evaluate: (globalStep: number, policy: GreedyPolicy) => {
+      steps = globalStep;
+      if (!(recent >= 400) || globalStep - lastEval < 4096) return false;
+      lastEval = globalStep;
+      const t0 = performance.now();
+      lastEvalReturn = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'gpu-bench-eval', globalStep)).meanReturn;
+      evalMs += performance.now() - t0;
+      if (lastEvalReturn >= 475) {
+        solvedAt = globalStep;
+        return true;
+      }
+      return false;
+    },
+  };
+  const t0 = performance.now();
+  await trainPpo(args, ctx);
+  const trainSeconds = Math.round(((performance.now() - t0 - evalMs) / 1000) * 100) / 100;
+  evalEnv.close();
+  return { solved: solvedAt >= 0, steps: solvedAt >= 0 ? solvedAt : steps, trainSeconds, lastEvalReturn };
+}
+
+/**
+ * Agreement on this machine's mode, for every classic env: one kernel step from 256 random states
+ * against the js core, and a fused rollout (16×16 policy, short episodes so that autoresets happen)
+ * against the same rollout on gpu.js's cpu mode. Max absolute differences, and counts of discrete
+ * disagreements (terminations, sampled actions). CI checks the same on webasm and cpu
+ * (test/sim/gpu.test.ts); this is how the webgpu figures are checked on a GPU machine.
+ */
+export async function verifyGpu(mode: GpuModeRequest = 'auto'): Promise<Record<string, unknown>> {
+  const rt = await openGpu(mode);
+  const cpu = await openGpu('cpu');
+  const out: Record<string, unknown> = { mode: rt.mode };
+  const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let m = 0;
+    for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+    return m;
+  };
+  const count = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let c = 0;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) c++;
+    return c;
+  };
+  for (const spec of KERNEL_SPECS.values()) {
+    const n = 256;
+    const rng = new Rng(3);
+    const state = new Float32Array(n * spec.stateDim);
+    const actions = new Float32Array(n * spec.actDim);
+    for (let i = 0; i < n; i++) {
+      spec.randomState(() => rng.random(), state, i * spec.stateDim);
+      for (let d = 0; d < spec.actDim; d++) actions[i * spec.actDim + d] = spec.nActions > 0 ? rng.int(spec.nActions) : rng.uniform(-3, 3);
+    }
+    const js = spec.makeJsCore(n, {});
+    for (let i = 0; i < n; i++) spec.write(js, i, state, i * spec.stateDim);
+    const skip = new Uint8Array(n);
+    const jo = new Float32Array(n * spec.obsDim), jr = new Float32Array(n), jt = new Uint8Array(n);
+    js.step(actions, skip, jo, jr, jt);
+    const g = new GpuCore(spec, rt, n);
+    g.state.set(state);
+    const go = new Float32Array(n * spec.obsDim), gr = new Float32Array(n), gt = new Uint8Array(n);
+    await g.stepAsync(actions, skip, go, gr, gt);
+    g.close();
+    const nOut = spec.nActions > 0 ? spec.nActions : spec.actDim;
+    const wrng = new Rng(4);
+    const w = {
+      actor: new Mlp({ sizes: [spec.obsDim, 16, 16, nOut], activation: 'tanh', outputGain: 1, rng: wrng }),
+      critic: new Mlp({ sizes: [spec.obsDim, 16, 16, 1], activation: 'tanh', rng: wrng }),
+      logStd: new Float32Array(nOut).fill(-0.3),
+    };
+    const o = { numEnvs: 64, numSteps: 40, hidden: [16, 16], seed: 5, maxEpisodeSteps: 6 };
+    const a = new FusedRollout(spec, rt, o);
+    const b = new FusedRollout(spec, cpu, o);
+    const ta = await a.collect(w);
+    const tb = await b.collect(w);
+    let dones = 0;
+    for (let k = 0; k < ta.terminated.length; k++) dones += ta.terminated[k] | ta.truncated[k];
+    out[spec.id] = {
+      step: { obs: maxAbs(go, jo), reward: maxAbs(gr, jr), terminatedMismatches: count(gt, jt) },
+      fused: {
+        executor: a.executorKind,
+        obs: maxAbs(ta.obs, tb.obs), finalObs: maxAbs(ta.finalObs, tb.finalObs), logp: maxAbs(ta.logp, tb.logp), values: maxAbs(ta.values, tb.values),
+        rewards: maxAbs(ta.rewards, tb.rewards), actionMismatches: spec.nActions > 0 ? count(ta.actions, tb.actions) : undefined,
+        actions: spec.nActions > 0 ? undefined : maxAbs(ta.actions, tb.actions),
+        doneMismatches: count(ta.terminated, tb.terminated) + count(ta.truncated, tb.truncated), episodeEnds: dones,
+      },
+    };
+    await a.destroy();
+    await b.destroy();
+  }
+  await rt.destroy();
+  await cpu.destroy();
+  return out;
 }
