@@ -134,9 +134,9 @@ export const RNG_KERNEL_FUNCTIONS: ReadonlyArray<{ source: string; argumentTypes
     returnType: 'Number',
   },
   {
-    // Absorb c0, c1, d into lanes (a, b), two finishing rounds, return u. Unrolled: kernels have no
-    // mutable pair type shared across backends.
-    source: `function rfUniform(a0, b0, c0, c1, d) {
+    // Absorb c0, c1, d into lanes (a, b), two finishing rounds, return the 24-bit integer a·P + b.
+    // Unrolled: kernels have no mutable pair type shared across backends.
+    source: `function rfHash(a0, b0, c0, c1, d) {
   let a = rfCube(a0 + b0 + c0);
   let b = rfCube(b0 + a + ${C_B}.0);
   a = rfCube(a + b + c1);
@@ -147,12 +147,76 @@ export const RNG_KERNEL_FUNCTIONS: ReadonlyArray<{ source: string; argumentTypes
   b = rfCube(b + a + ${C_B}.0);
   a = rfCube(a + b);
   b = rfCube(b + a + ${C_B}.0);
-  return (a * ${P}.0 + b) / ${P2}.0;
+  return a * ${P}.0 + b;
 }`,
     argumentTypes: { a0: 'Number', b0: 'Number', c0: 'Number', c1: 'Number', d: 'Number' },
     returnType: 'Number',
   },
+  {
+    source: `function rfUniform(a0, b0, c0, c1, d) { return rfHash(a0, b0, c0, c1, d) / ${P2}.0; }`,
+    argumentTypes: { a0: 'Number', b0: 'Number', c0: 'Number', c1: 'Number', d: 'Number' },
+    returnType: 'Number',
+  },
+  {
+    // A standard normal from the hash integer n (u = n / P²) by Φ⁻¹: Wichura (1988), AS241 PPND7,
+    // rational approximations accurate to about 1e-7 that need only log and sqrt (WGSL's cos may be 2^-11
+    // off, so Box–Muller would not hold 1e-5). The tails are taken from the exact integers n and P² − n,
+    // so a u near 1 keeps its precision; n = 0 is read as n = 1/2.
+    source: `function rfNormal(n) {
+  const q = (2.0 * n - ${P2}.0) / ${2 * P2}.0;
+  if (Math.abs(q) <= 0.425) {
+    const s = 0.180625 - q * q;
+    return q * (((59.10937472 * s + 159.29113202) * s + 50.434271938) * s + 3.3871327179) / (((67.1875636 * s + 78.757757664) * s + 17.895169469) * s + 1.0);
+  }
+  let t = Math.max(n, 0.5) / ${P2}.0;
+  if (q > 0.0) { t = (${P2}.0 - n) / ${P2}.0; }
+  let r = Math.sqrt(-Math.log(t));
+  let z = 0.0;
+  if (r <= 5.0) {
+    r = r - 1.6;
+    z = (((0.17023821103 * r + 1.3067284816) * r + 2.75681539) * r + 1.4234372777) / ((0.1202113297 * r + 0.7370016425) * r + 1.0);
+  } else {
+    r = r - 5.0;
+    z = (((0.017337203997 * r + 0.42868294337) * r + 3.081226386) * r + 6.657905115) / ((0.012258202635 * r + 0.24197894225) * r + 1.0);
+  }
+  if (q < 0.0) { z = -z; }
+  return z;
+}`,
+    argumentTypes: { n: 'Number' },
+    returnType: 'Number',
+  },
 ];
+
+/** The standard normal the kernel function `rfNormal` makes of hash integer n (AS241 PPND7). */
+export function normalFromHash(n: number): number {
+  const q = (2 * n - P2) / (2 * P2);
+  if (Math.abs(q) <= 0.425) {
+    const s = 0.180625 - q * q;
+    return (q * (((59.10937472 * s + 159.29113202) * s + 50.434271938) * s + 3.3871327179)) / (((67.1875636 * s + 78.757757664) * s + 17.895169469) * s + 1.0);
+  }
+  const t = q > 0 ? (P2 - n) / P2 : Math.max(n, 0.5) / P2;
+  let r = Math.sqrt(-Math.log(t));
+  let z: number;
+  if (r <= 5) {
+    r -= 1.6;
+    z = (((0.17023821103 * r + 1.3067284816) * r + 2.75681539) * r + 1.4234372777) / ((0.1202113297 * r + 0.7370016425) * r + 1.0);
+  } else {
+    r -= 5;
+    z = (((0.017337203997 * r + 0.42868294337) * r + 3.081226386) * r + 6.657905115) / ((0.012258202635 * r + 0.24197894225) * r + 1.0);
+  }
+  return q < 0 ? -z : z;
+}
+
+/** The hash integer n ∈ [0, P²) behind `counterUniform` (u = n / P²). */
+export function counterHashInt(keys: Float32Array, env: number, counter: number, draw: number): number {
+  if (!Number.isInteger(counter) || counter < 0 || counter >= P2) throw new RangeError(`counter must be an integer in [0, ${P2}), got ${counter}`);
+  const h = new CounterHash();
+  h.a = keys[2 * env];
+  h.b = keys[2 * env + 1];
+  const c1 = Math.floor(counter / P);
+  h.absorb(counter - c1 * P).absorb(c1).absorb(draw).absorb(0).absorb(0);
+  return h.a * P + h.b;
+}
 
 /**
  * An `Rng`-shaped reader of counter draws for one (env, counter), so the JS cores' `resetAt` can draw

@@ -46,6 +46,7 @@ export interface Trajectory {
   readonly rewards: Float32Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
+  /** The observation an episode ended with, at its last step (terminated or truncated); other rows are stale. */
   readonly finalObs: Float32Array;
   /** The observation each env continues from (after the last step). */
   readonly nextObs: Float32Array;
@@ -248,33 +249,32 @@ export class FusedRollout {
     const K = this.numSteps;
     const O = this.spec.obsDim;
     const A = this.spec.actDim;
-    const r = this.row;
-    const W = r.width;
-    const t = this.out;
+    const { width: W, obs: rObs, finalObs: rFin, act: rAct, logp: rLogp, value: rVal, reward: rRew, terminated: rTerm, truncated: rTrunc } = this.row;
+    const { obs, finalObs, actions, logp, values, rewards, terminated, truncated, nextObs } = this.out;
     if (outs.length !== K) throw new Error(`fused rollout pipeline returned ${outs.length} steps, expected ${K}`);
-    let prev: ArrayLike<number> = rows0;
+    let prev = rows0;
     for (let k = 0; k < K; k++) {
-      const cur = outs[k];
+      const cur = outs[k] as Float32Array;
       if (cur.length !== N * W) throw new Error(`fused rollout step ${k} returned ${cur.length} cells, expected ${N * W}`);
-      for (let i = 0; i < N; i++) {
-        const b = i * W;
-        const ti = k * N + i;
-        for (let d = 0; d < O; d++) {
-          t.obs[ti * O + d] = prev[b + r.obs + d];
-          t.finalObs[ti * O + d] = cur[b + r.finalObs + d];
-        }
-        for (let d = 0; d < A; d++) t.actions[ti * A + d] = cur[b + r.act + d];
-        t.logp[ti] = cur[b + r.logp];
-        t.values[ti] = cur[b + r.value];
-        t.rewards[ti] = cur[b + r.reward];
-        t.terminated[ti] = cur[b + r.terminated] > 0.5 ? 1 : 0;
-        t.truncated[ti] = cur[b + r.truncated] > 0.5 ? 1 : 0;
+      for (let i = 0, b = 0, ti = k * N; i < N; i++, b += W, ti++) {
+        const to = ti * O;
+        for (let d = 0; d < O; d++) obs[to + d] = prev[b + rObs + d];
+        for (let d = 0; d < A; d++) actions[ti * A + d] = cur[b + rAct + d];
+        logp[ti] = cur[b + rLogp];
+        values[ti] = cur[b + rVal];
+        rewards[ti] = cur[b + rRew];
+        const te = cur[b + rTerm] > 0.5 ? 1 : 0;
+        const tr = cur[b + rTrunc] > 0.5 ? 1 : 0;
+        terminated[ti] = te;
+        truncated[ti] = tr;
+        // Only an episode's last step has a final observation (the rows are left as they were elsewhere).
+        if (te | tr) for (let d = 0; d < O; d++) finalObs[to + d] = cur[b + rFin + d];
       }
       prev = cur;
     }
     // The last row block is the next rollout's start (a copy: the pipeline may reuse its buffers).
     this.rows.set(prev);
-    for (let i = 0; i < N; i++) for (let d = 0; d < O; d++) t.nextObs[i * O + d] = this.rows[i * W + r.obs + d];
+    for (let i = 0; i < N; i++) for (let d = 0; d < O; d++) nextObs[i * O + d] = prev[i * W + rObs + d];
   }
 
   /** Env rows and counter, for checkpoints. */

@@ -186,8 +186,7 @@ export function headsSource(wl: WeightLayout): string {
 /**
  * Sampling kernel `(HEADS, WB, KEYS, CTR, k) → [N · (A + 1)]`: actions (cells [0, A)) and their log
  * probability (cell A). The draw key is (env key, counter = CTR base + k, draw index); a Discrete action
- * inverts the softmax CDF with one uniform, a Box action is mean + σ·ε with ε by Box–Muller from draws
- * 2d and 2d+1. With `random` the policy is uniform (Discrete) or standard normal (Box) and HEADS,
+ * inverts the softmax CDF with one uniform, a Box action is mean + σ·ε with ε = Φ⁻¹(u_d) (`rfNormal`). With `random` the policy is uniform (Discrete) or standard normal (Box) and HEADS,
  * WB are unused: the env-only benchmark.
  */
 export function sampleSource(spec: KernelEnvSpec, random: boolean, wl: WeightLayout | null): string {
@@ -213,7 +212,8 @@ export function sampleSource(spec: KernelEnvSpec, random: boolean, wl: WeightLay
   return la - mx - Math.log(tot);
 }`;
   }
-  const eps = range(A).map((d) => `const e${d} = Math.sqrt(-2.0 * Math.log(1.0 - rfUniform(ka, kb, c0, c1, ${2 * d}.0))) * Math.cos(6.283185307179586 * rfUniform(ka, kb, c0, c1, ${2 * d + 1}.0));`).join('\n  ');
+  // ε by inverse CDF (`rfNormal`, AS241 PPND7): one draw per dimension, only log and sqrt.
+  const eps = range(A).map((d) => `const e${d} = rfNormal(rfHash(ka, kb, c0, c1, ${d}.0));`).join('\n  ');
   const mean = (d: number): string => (random ? '0.0' : `HEADS[i * ${nOut + 1}.0 + ${d}.0]`);
   const logStd = (d: number): string => (random || !wl ? '0.0' : `WB[${wl.logStd + d}.0]`);
   return `function (HEADS, WB, KEYS, CTR, k) {

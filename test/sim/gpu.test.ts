@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mlp } from '../../agents/nn/mlp.ts';
 import { Rng } from '../../sim/rng.ts';
-import { CounterDraws, CounterHash, RNG_KERNEL_FUNCTIONS, STREAM_RESET, counterUniform, envKeys, pmod } from '../../sim/gpu/counter_rng.ts';
+import { CounterDraws, CounterHash, RNG_KERNEL_FUNCTIONS, STREAM_RESET, counterHashInt, counterUniform, envKeys, normalFromHash, pmod } from '../../sim/gpu/counter_rng.ts';
 import { FusedRollout } from '../../sim/gpu/fused_rollout.ts';
 import { GpuCore } from '../../sim/gpu/gpu_core.ts';
 import { type GpuRuntime, flt, openGpu, webgpuAvailable } from '../../sim/gpu/runtime.ts';
@@ -53,6 +53,28 @@ describe('counter RNG', () => {
       }
     }
     expect(RNG_KERNEL_FUNCTIONS.map((f) => f.source).join('')).not.toContain('Math.random');
+  });
+
+  it('turns draws into standard normals (AS241) the same way in kernels and in JavaScript', () => {
+    const P2 = 4091 * 4091;
+    expect(normalFromHash(Math.round(0.975 * P2))).toBeCloseTo(1.959964, 5);
+    expect(normalFromHash(Math.round(0.5 * P2))).toBeCloseTo(0, 6);
+    expect(normalFromHash(Math.round(0.001 * P2))).toBeCloseTo(-3.090232, 5);
+    expect(Number.isFinite(normalFromHash(0))).toBe(true);
+    expect(normalFromHash(P2 - 1)).toBeGreaterThan(5);
+    const keys = envKeys(77, 2, 256);
+    const src = `function (KEYS) { const i = this.thread.x; return rfNormal(rfHash(KEYS[i * 2.0], KEYS[i * 2.0 + 1.0], 3.0, 0.0, 1.0)); }`;
+    for (const m of MODES) {
+      const k = runtimes.get(m)!.gpu.createKernel(src, { output: [256] }) as unknown as (a: Float32Array) => Float32Array;
+      const out = k(keys);
+      let sum = 0;
+      for (let i = 0; i < 256; i++) {
+        const want = normalFromHash(counterHashInt(keys, i, 3, 1));
+        expect(Math.abs(out[i] - want), `${m} env ${i}`).toBeLessThan(2e-6 * Math.max(1, Math.abs(want)));
+        sum += want;
+      }
+      expect(Math.abs(sum / 256)).toBeLessThan(0.25);
+    }
   });
 
   it('is uniform and shows no correlation between neighbouring envs or counters', () => {
