@@ -10,7 +10,7 @@ import { Mlp } from './nn/mlp.ts';
 import { Rng } from '../sim/rng.ts';
 import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
 import type { GpuRuntime } from '../sim/gpu/runtime.ts';
-import type { KernelEnvSpec } from '../sim/gpu/specs.ts';
+import type { KernelEnvSpec } from '../sim/gpu/spec.ts';
 
 export const BACKENDS = ['js', 'gpu', 'auto'] as const;
 export type BackendRequest = (typeof BACKENDS)[number];

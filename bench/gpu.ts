@@ -25,7 +25,7 @@ import type { Env } from '../sim/env.ts';
 import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
 import { GpuCore } from '../sim/gpu/gpu_core.ts';
 import { type GpuModeRequest, type GpuRuntime, openGpu } from '../sim/gpu/runtime.ts';
-import { KERNEL_SPECS, cartPoleSpec } from '../sim/gpu/specs.ts';
+import { KERNEL_SPECS, cartPoleSpec } from '../envs/classic/gpu_kernels.ts';
 import { Rng } from '../sim/rng.ts';
 import { NativeVectorEnv } from '../sim/vector/native_vector_env.ts';
 import { OrderEnforcing } from '../sim/wrappers/order_enforcing.ts';

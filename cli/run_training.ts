@@ -21,7 +21,7 @@ import { Discrete } from '../sim/spaces/discrete.ts';
 import { type BackendChoice, chooseBackend } from '../agents/backend.ts';
 import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
 import { type GpuRuntime, openGpu } from '../sim/gpu/runtime.ts';
-import { KERNEL_SPECS } from '../sim/gpu/specs.ts';
+import { KERNEL_SPECS } from '../envs/classic/gpu_kernels.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
 import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';

@@ -4,7 +4,7 @@
  */
 import { BACKENDS } from '../agents/backend.ts';
 import { GPU_MODES } from '../sim/gpu/runtime.ts';
-import { KERNEL_SPECS } from '../sim/gpu/specs.ts';
+import { KERNEL_SPECS } from '../envs/classic/gpu_kernels.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { AGENT_NAMES } from '../agents/index.ts';

@@ -23,7 +23,7 @@ import type { BatchedCore } from '../batched.ts';
 import { CounterDraws, STREAM_ACTION, STREAM_RESET, envKeys } from './counter_rng.ts';
 import { type RowLayout, type WeightLayout, envStepSource, firstLayerSource, headsSource, hiddenLayerSource, rowLayout, sampleSource, weightLayout } from './kernels.ts';
 import type { GpuRuntime } from './runtime.ts';
-import type { KernelEnvSpec } from './specs.ts';
+import type { KernelEnvSpec } from './spec.ts';
 
 export interface FusedRolloutOptions {
   readonly numEnvs: number;

@@ -16,7 +16,7 @@ import type { Rng } from '../rng.ts';
 import type { Space } from '../spaces/space.ts';
 import { stepKernelSource, stepWidth } from './kernels.ts';
 import type { GpuRuntime } from './runtime.ts';
-import type { KernelEnvSpec } from './specs.ts';
+import type { KernelEnvSpec } from './spec.ts';
 
 type Kernel = ((...args: unknown[]) => Float32Array | Promise<Float32Array>) & { destroy?(): void };
 

@@ -13,8 +13,8 @@
  * The per-env row every fused step writes, `ROW` below, is also the state the next step reads, so the
  * env state, episode clock and episode counter travel with the trajectory.
  */
-import type { KernelEnvSpec } from './specs.ts';
-import { flt } from './runtime.ts';
+import type { KernelEnvSpec } from './spec.ts';
+import { flt } from './literal.ts';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, k) => k);
 const lets = (prefix: string, n: number): string => range(n).map((k) => `let ${prefix}${k} = 0.0;`).join(' ');

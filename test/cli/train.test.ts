@@ -138,6 +138,31 @@ describe('train:env', () => {
     expect(parseTrainArgs(['--reward', 'env'])).toMatchObject({ env: 'robotics/Reach-v0', reward: 'env' });
   });
 
+  it('--backend gpu trains through fused rollouts and records the backend; auto measures and says what it chose', async () => {
+    const dir = path.join(tmp, 'gpu');
+    const r = await captureStderr(() => main([...RUN, '--out', dir, '--backend', 'gpu', '--gpu-mode', 'webasm']));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/backend gpu \(gpu\.js webasm/);
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    expect(summary.backend).toMatchObject({ backend: 'gpu', requested: 'gpu', gpuMode: 'webasm' });
+    const returns = readMetrics(path.join(dir, 'metrics.jsonl')).filter((m) => m.tag === 'charts/episodic_return');
+    expect(returns.length).toBeGreaterThan(20);
+    const auto = path.join(tmp, 'auto');
+    const a = await captureStderr(() => main([...RUN, '--out', auto, '--backend', 'auto', '--gpu-mode', 'webasm']));
+    expect(a.code, a.err).toBe(0);
+    const s2 = JSON.parse(fs.readFileSync(path.join(auto, 'summary.json'), 'utf8'));
+    expect(s2.backend.requested).toBe('auto');
+    expect(['js', 'gpu']).toContain(s2.backend.backend);
+    expect(s2.backend.measured.js).toBeGreaterThan(0);
+    expect(s2.backend.measured.gpu).toBeGreaterThan(0);
+    expect(s2.backend.backend).toBe(s2.backend.measured.gpu > s2.backend.measured.js ? 'gpu' : 'js');
+    // auto on an env without kernels uses js and says why
+    const noKernels = path.join(tmp, 'auto-tw');
+    const t = await captureStderr(() => main(['--env', 'textworld/ALFWorldChoice-v0', '--steps', '256', '--num-envs', '2', '--set', 'numSteps=64', '--quiet', '--eval-episodes', '1', '--out', noKernels, '--backend', 'auto']));
+    expect(t.code, t.err).toBe(0);
+    expect(t.err).toMatch(/backend js \(auto: the gpu backend has no kernels for textworld\/ALFWorldChoice-v0\)/);
+  });
+
   it('rejects bad flags and values, naming the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['--agent', 'sac'], /--agent: .*got 'sac' \(allowed: ppo, dqn\)/],
@@ -155,6 +180,11 @@ describe('train:env', () => {
       [['--resume', path.join(tmp, 'nothing-here')], /--resume: .* holds no config.json/],
       [['--resume', straight, '--seed', '3'], /--seed cannot change it/],
       [['--out', straight], /already holds a run; pass --resume/],
+      [['--env', 'classic/CartPole-v1', '--backend', 'cuda'], /--backend: .*got 'cuda'/],
+      [['--env', 'classic/CartPole-v1', '--backend', 'gpu', '--gpu-mode', 'metal'], /--gpu-mode: .*got 'metal'/],
+      [['--env', 'robotics/Reach-v0', '--backend', 'gpu'], /--backend gpu: the gpu backend has kernels for classic\/CartPole-v1.*got --env robotics\/Reach-v0/],
+      [['--env', 'classic/CartPole-v1', '--backend', 'gpu', '--agent', 'dqn'], /--backend gpu: fused gpu rollouts serve the ppo agent; got --agent dqn/],
+      [['--env', 'classic/CartPole-v1', '--backend', 'gpu', '--reward', 'text2reward:keep the pole up'], /--backend gpu: the gpu kernels compute the env's own reward/],
     ];
     for (const [argv, re] of cases) {
       const withBudget = argv.includes('--steps') ? argv : [...argv, '--steps', '512'];

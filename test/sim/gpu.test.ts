@@ -11,7 +11,7 @@ import { CounterDraws, CounterHash, RNG_KERNEL_FUNCTIONS, STREAM_RESET, counterH
 import { FusedRollout } from '../../sim/gpu/fused_rollout.ts';
 import { GpuCore } from '../../sim/gpu/gpu_core.ts';
 import { type GpuRuntime, flt, openGpu, webgpuAvailable } from '../../sim/gpu/runtime.ts';
-import { KERNEL_SPECS, type KernelEnvSpec, kernelSpecFor } from '../../sim/gpu/specs.ts';
+import { KERNEL_SPECS, type KernelEnvSpec, kernelSpecFor } from '../../envs/classic/gpu_kernels.ts';
 
 const MODES = ['webasm', 'cpu'] as const;
 const runtimes = new Map<string, GpuRuntime>();
