@@ -1,0 +1,226 @@
+/**
+ * `npm run derl -- --env ID [--iterations K] [--population 8] [--inner-steps N] …` — DERL's bilevel
+ * search for a reward formula, end to end:
+ *   1. the meta-optimizer (rewards/derl) writes `population` formulas per iteration;
+ *   2. each valid formula trains an inner policy in a worker thread (cli/derl_inner.ts) and is scored by
+ *      its success rate on the validation split (text world: `valid_seen`);
+ *   3. group-relative policy-gradient update; per-iteration scalars in `metrics.jsonl`, the full record
+ *      (formulas, validity, v_i, errors, best so far) in `derl.jsonl`;
+ *   4. the best formula is written (`best_formula.txt`, `reward/reward.js`), trained once more with the
+ *      final budget and evaluated once on the held-out split (text world: `valid_unseen`).
+ * Deterministic for a seed: formula sampling, meta-policy init and every inner run's seeds derive from
+ * `--seed`, and the inner runs do not depend on which worker runs them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { z } from 'zod';
+import { listEnvs } from '../envs/index.ts';
+import { type DerlIterationLog, runDerl } from '../rewards/derl/bilevel.ts';
+import { formulaSource } from '../rewards/derl/formula.ts';
+import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
+import { writeFileAtomic } from '../sim/io/atomic.ts';
+import { MetricsWriter } from '../sim/io/metrics.ts';
+import { Rng, deriveSeed } from '../sim/rng.ts';
+import { type InnerJob, type InnerResult, defaultParallel, runInnerJobs } from './derl_inner.ts';
+
+export const DerlConfig = z
+  .object({
+    env: z.string().describe('env id: textworld/ALFWorld-v0 or a robotics task'),
+    iterations: z.number().int().min(1).max(1000).describe('outer iterations'),
+    population: z.number().int().min(2).max(64).describe('formulas per iteration (DERL: 8)'),
+    innerSteps: z.number().int().min(64).describe('env steps of each inner training'),
+    evalEpisodes: z.number().int().min(1).max(100000).describe('validation episodes per inner run'),
+    finalSteps: z.number().int().min(64).describe('env steps of the final training with the best formula'),
+    finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
+    parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
+    timing: z.enum(['auto', 'episode', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'step' (every step), 'auto' (episode for text worlds, step for robotics)"),
+    out: z.string().optional().describe('run directory'),
+    quiet: z.boolean().describe('no per-iteration lines'),
+  })
+  .strict();
+export type DerlConfig = z.infer<typeof DerlConfig>;
+
+export class DerlArgsError extends Error {}
+
+/** Validation and held-out splits per family. */
+function splitsFor(envId: string): { validation: string; heldOut: string } {
+  if (envId.startsWith('textworld/')) return { validation: 'valid_seen', heldOut: 'valid_unseen' };
+  return { validation: 'default', heldOut: 'default' };
+}
+
+export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
+  const int = (flag: string) => (v: string): number => {
+    if (!/^\d+$/.test(v.trim())) throw new DerlArgsError(`${flag} must be a non-negative integer, got '${v}'`);
+    return Number(v);
+  };
+  const program = new Command('derl')
+    .description("DERL: evolve a reward formula from the env family's primitives with a bilevel loop")
+    .exitOverride()
+    .option('--env <id>', 'textworld/ALFWorld-v0 or robotics/<Task>-v0', 'textworld/ALFWorld-v0')
+    .option('--iterations <k>', 'outer iterations', int('--iterations'), 4)
+    .option('--population <n>', 'formulas per iteration', int('--population'), 8)
+    .option('--inner-steps <n>', 'env steps per inner training', int('--inner-steps'), 30000)
+    .option('--eval-episodes <n>', 'validation episodes per inner run', int('--eval-episodes'), 100)
+    .option('--final-steps <n>', 'env steps of the final training with the best formula', int('--final-steps'), 150000)
+    .option('--final-episodes <n>', 'held-out evaluation episodes', int('--final-episodes'), 300)
+    .option('--seed <s>', 'seed', int('--seed'), 1)
+    .option('--parallel <n>', 'worker threads', int('--parallel'))
+    .option('--timing <when>', "when a formula pays: auto | episode | step", 'auto')
+    .option('--out <dir>', 'run directory (default runs/derl__<env>__<seed>__<time>)')
+    .option('--quiet', 'no per-iteration lines', false);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof DerlArgsError) throw e;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed') return 'help';
+      throw new DerlArgsError(e.message.replace(/^error: /, ''));
+    }
+    throw e;
+  }
+  const parsed = DerlConfig.safeParse(program.opts());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0]);
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new DerlArgsError(`${flag}: ${issue.message}; got '${String((program.opts() as Record<string, unknown>)[key])}'`);
+  }
+  const cfg = parsed.data;
+  if (!listEnvs().includes(cfg.env)) throw new DerlArgsError(`--env: unknown env id '${cfg.env}'`);
+  try {
+    primitiveFamilyFor(cfg.env);
+  } catch (e) {
+    throw new DerlArgsError(`--env: ${(e as Error).message}`);
+  }
+  if (!cfg.env.startsWith('textworld/') && !cfg.env.startsWith('robotics/')) throw new DerlArgsError(`--env: DERL's inner loop trains text-world and robotics envs, got '${cfg.env}'`);
+  return cfg;
+}
+
+export interface DerlRunSummary {
+  readonly env: string;
+  readonly seed: number;
+  readonly best: { formula: string; validationScore: number } | null;
+  readonly heldOut: { split: string; successRate: number; trainSeconds: number; envSteps: number } | null;
+  readonly compute: { innerRuns: number; innerEnvSteps: number; innerTrainSeconds: number; wallSeconds: number; parallel: number };
+  readonly history: ReadonlyArray<{ iteration: number; meanScore: number; validFraction: number; bestScore: number | null }>;
+}
+
+/** Run the whole search and write the run directory; returns the summary. */
+export async function runDerlSearch(cfg: DerlConfig, log: (m: string) => void = () => {}): Promise<{ dir: string; summary: DerlRunSummary }> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.resolve(cfg.out ?? path.join('runs', `derl__${cfg.env.replace('/', '_')}__${cfg.seed}__${stamp}`));
+  if (fs.existsSync(path.join(dir, 'summary.json'))) throw new DerlArgsError(`--out: '${dir}' already holds a finished DERL run`);
+  fs.mkdirSync(path.join(dir, 'reward'), { recursive: true });
+  writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify({ derl: cfg, createdAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
+  const family = primitiveFamilyFor(cfg.env);
+  const { validation, heldOut } = splitsFor(cfg.env);
+  const parallel = cfg.parallel ?? defaultParallel(cfg.population);
+  const timing = cfg.timing === 'auto' ? (cfg.env.startsWith('textworld/') ? 'episode' : 'step') : cfg.timing;
+  const metrics = new MetricsWriter(path.join(dir, 'metrics.jsonl'));
+  const history = fs.openSync(path.join(dir, 'derl.jsonl'), 'w');
+  const t0 = performance.now();
+  let innerRuns = 0;
+  let innerEnvSteps = 0;
+  let innerTrainSeconds = 0;
+  const inner = new Map<string, InnerResult | { error: string }>();
+
+  // One iteration's inner runs go out together (the pool keeps `parallel` workers busy): runDerl calls
+  // `evaluate` for every valid formula of the group synchronously, so the calls join one batch that is
+  // started on the next macrotask, and each call then reads its own result.
+  let batch: { jobs: InnerJob[]; keys: string[]; done: Promise<void> } | null = null;
+  const enqueue = (job: InnerJob, key: string): Promise<void> => {
+    if (!batch) {
+      const b: { jobs: InnerJob[]; keys: string[]; done: Promise<void> } = { jobs: [], keys: [], done: Promise.resolve() };
+      b.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        batch = null;
+        const results = await runInnerJobs(b.jobs, parallel);
+        results.forEach((r, k) => inner.set(b.keys[k], r));
+      });
+      batch = b;
+    }
+    batch.jobs.push(job);
+    batch.keys.push(key);
+    return batch.done;
+  };
+  const result = await runDerl({
+    iterations: cfg.iterations,
+    groupSize: cfg.population,
+    family,
+    rng: new Rng(deriveSeed(cfg.seed, 'derl-sample')),
+    policySeed: deriveSeed(cfg.seed, 'derl-policy'),
+    evaluate: async (formula, ctx) => {
+      const key = `${ctx.iteration}:${ctx.index}`;
+      await enqueue({ envId: cfg.env, formula, seed: deriveSeed(cfg.seed, 'inner', ctx.iteration, ctx.index), steps: cfg.innerSteps, evalSplit: validation, evalEpisodes: cfg.evalEpisodes, timing }, key);
+      const r = inner.get(key)!;
+      if ('error' in r) throw new Error(r.error);
+      innerRuns++;
+      innerEnvSteps += r.envSteps;
+      innerTrainSeconds += r.trainSeconds;
+      // DERL: a formula that throws during training scores 0 (the guard counted its errors).
+      if (r.guard && r.guard.errors > 0) throw new Error(`the formula threw ${r.guard.errors} times during training`);
+      return r.score;
+    },
+    onIteration: (it: DerlIterationLog) => {
+      const wall = Date.now() / 1000;
+      metrics.addScalar('derl/mean_score', it.meanScore, it.iteration, wall);
+      metrics.addScalar('derl/valid_fraction', it.validFraction, it.iteration, wall);
+      if (it.best) metrics.addScalar('derl/best_score', it.best.score, it.iteration, wall);
+      it.candidates.forEach((c, k) => metrics.addScalar('derl/candidate_score', c.score, it.iteration * cfg.population + k, wall));
+      metrics.flush();
+      fs.writeSync(history, `${JSON.stringify({ iteration: it.iteration, candidates: it.candidates, meanScore: it.meanScore, validFraction: it.validFraction, best: it.best, stats: it.stats })}\n`);
+      fs.fsyncSync(history);
+      log(`derl: iteration ${it.iteration}: mean ${it.meanScore.toFixed(3)}, valid ${(it.validFraction * 100).toFixed(0)}%, best ${it.best ? `${it.best.score.toFixed(3)} ${it.best.formula}` : '-'}`);
+    },
+  });
+  fs.closeSync(history);
+
+  let held: DerlRunSummary['heldOut'] = null;
+  if (result.best) {
+    writeFileAtomic(path.join(dir, 'best_formula.txt'), `${result.best.formula}\n`);
+    writeFileAtomic(path.join(dir, 'reward', 'reward.js'), `${formulaSource(result.best.formula, family)}\n`);
+    log(`derl: best formula ${result.best.formula} (validation ${result.best.score.toFixed(3)}); final training ${cfg.finalSteps} steps, held-out ${heldOut}`);
+    const [final] = await runInnerJobs([{ envId: cfg.env, formula: result.best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing }], 1);
+    if ('error' in final) throw new Error(`derl: final training with the best formula failed: ${final.error}`);
+    held = { split: heldOut, successRate: final.score, trainSeconds: Math.round(final.trainSeconds * 10) / 10, envSteps: final.envSteps };
+    metrics.addScalar('derl/held_out_success', final.score, cfg.iterations, Date.now() / 1000);
+  }
+  metrics.close();
+  const summary: DerlRunSummary = {
+    env: cfg.env,
+    seed: cfg.seed,
+    best: result.best ? { formula: result.best.formula, validationScore: result.best.score } : null,
+    heldOut: held,
+    compute: { innerRuns, innerEnvSteps, innerTrainSeconds: Math.round(innerTrainSeconds), wallSeconds: Math.round((performance.now() - t0) / 100) / 10, parallel },
+    history: result.history.map((h) => ({ iteration: h.iteration, meanScore: h.meanScore, validFraction: h.validFraction, bestScore: h.best?.score ?? null })),
+  };
+  writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return { dir, summary };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const cfg = parseDerlArgs(argv);
+    if (cfg === 'help') return 0;
+    const { dir, summary } = await runDerlSearch(cfg, cfg.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
+    process.stderr.write(
+      `derl: best ${summary.best ? summary.best.formula : '(none valid)'}; held-out ${summary.heldOut ? `${summary.heldOut.split} success ${(summary.heldOut.successRate * 100).toFixed(1)}%` : '-'}; ` +
+        `${summary.compute.innerRuns} inner runs, ${summary.compute.wallSeconds} s\nderl: wrote ${dir}\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof DerlArgsError) {
+      process.stderr.write(`derl: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`derl: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

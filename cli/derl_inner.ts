@@ -1,0 +1,157 @@
+/**
+ * DERL's inner loop: train a policy with a formula reward and score it on a validation split.
+ *
+ * - Text world (`textworld/ALFWorld-v0`): DRRN-PPO (agents/text) on the `train` split with the
+ *   formula's compiled reward replacing the env reward (RewardWrapper), scored by the success rate of
+ *   sampled-policy episodes on the validation split.
+ * - Robotics (`robotics/*`): PPO with the task preset and the formula as a code reward, scored by the
+ *   success rate of greedy episodes (the env's own success predicate, whatever the reward).
+ *
+ * Jobs run in worker threads, `parallel` at a time (each worker loads tsx, then this file). A job carries
+ * the formula as text and is re-checked and re-compiled in the worker through rewards/lang; nothing but
+ * data crosses the thread boundary. Every seed is derived from the job's seed, so a job's result does not
+ * depend on which worker runs it or when.
+ */
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { evaluatePolicy } from '../agents/evaluate.ts';
+import { AGENTS, trainSync } from '../agents/index.ts';
+import type { TrainContext } from '../agents/context.ts';
+import { DrrnPpoArgs, type TextEnv, evaluateDrrn, trainDrrnPpo } from '../agents/text/drrn_ppo.ts';
+import { defaultRegistry, make } from '../envs/index.ts';
+import { EpisodeEndReward } from '../rewards/derl/episode_reward.ts';
+import { compileFormula } from '../rewards/derl/formula.ts';
+import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
+import { GuardedReward } from '../rewards/lang/compile.ts';
+import { deriveSeed } from '../sim/rng.ts';
+import { RewardWrapper } from '../sim/wrappers/reward_wrapper.ts';
+
+export interface InnerJob {
+  readonly envId: string;
+  /** A formula over the family's primitives, or 'env' for the env's own reward. */
+  readonly formula: string;
+  readonly seed: number;
+  /** Env steps of the inner training. */
+  readonly steps: number;
+  /** Split (text world) to score on, e.g. 'valid_seen'. */
+  readonly evalSplit: string;
+  readonly evalEpisodes: number;
+  /** 'episode': the formula pays once, on an episode's last transition (DERL's episode-level reward); 'step': every step. */
+  readonly timing: 'step' | 'episode';
+}
+
+export interface InnerResult {
+  readonly formula: string;
+  /** Validation success rate in [0, 1]. */
+  readonly score: number;
+  readonly trainSeconds: number;
+  readonly envSteps: number;
+  /** Reward-guard counters of the formula during training. */
+  readonly guard?: { calls: number; errors: number; nonFinite: number };
+}
+
+function formulaReward(envId: string, formula: string): GuardedReward {
+  const compiled = compileFormula(formula, primitiveFamilyFor(envId));
+  return new GuardedReward(compiled.compiled, { name: `derl:${formula}` });
+}
+
+/** One inner training and validation, in this thread. */
+export function runInnerJob(job: InnerJob): InnerResult {
+  const guard = job.formula === 'env' ? undefined : formulaReward(job.envId, job.formula);
+  const reward = guard && job.timing === 'episode' ? new EpisodeEndReward(guard) : guard;
+  const t0 = performance.now();
+  if (job.envId.startsWith('textworld/')) {
+    const args = DrrnPpoArgs.parse({ totalTimesteps: job.steps, seed: deriveSeed(job.seed, 'drrn') });
+    const makeTrain = (): TextEnv => {
+      const env = make(job.envId, { kwargs: { split: 'train' } }) as TextEnv;
+      return reward ? (new RewardWrapper(env, reward) as unknown as TextEnv) : env;
+    };
+    const res = trainDrrnPpo(args, { makeEnv: makeTrain });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const makeEval = (): TextEnv => make(job.envId, { kwargs: { split: job.evalSplit } }) as TextEnv;
+    const ev = evaluateDrrn(res.agent, { makeEnv: makeEval, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') });
+    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined };
+  }
+  if (job.envId.startsWith('robotics/')) {
+    const agent = AGENTS.ppo;
+    const args = agent.schema.parse({ ...(agent.presets[job.envId] ?? {}), seed: deriveSeed(job.seed, 'ppo'), totalTimesteps: job.steps }) as never;
+    const ctx: TrainContext = {
+      makeEnv: (n, mode) => defaultRegistry.makeVec(job.envId, n, { autoresetMode: mode, reward }),
+      log: () => {},
+      checkpointDue: () => false,
+      saveCheckpoint: () => {},
+      resumeFrom: undefined,
+      progress: () => {},
+    };
+    const policy = trainSync(agent, args, ctx);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const evalEnv = defaultRegistry.makeVec(job.envId, Math.min(20, job.evalEpisodes));
+    const ev = evaluatePolicy(evalEnv, policy, job.evalEpisodes, deriveSeed(job.seed, 'eval'));
+    evalEnv.close();
+    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: job.steps, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined };
+  }
+  throw new Error(`DERL inner loop: no trainer for '${job.envId}' (text world and robotics are supported)`);
+}
+
+/** Default worker count: the machine's parallelism, at most the number of jobs. */
+export function defaultParallel(jobs: number): number {
+  return Math.max(1, Math.min(jobs, os.availableParallelism()));
+}
+
+/**
+ * Run jobs in `parallel` worker threads (1 = in this thread). Results come back in job order; a job
+ * that throws yields a rejected entry (`{ error }`) rather than stopping the others.
+ */
+export async function runInnerJobs(jobs: readonly InnerJob[], parallel = defaultParallel(jobs.length)): Promise<Array<InnerResult | { error: string }>> {
+  const out = new Array<InnerResult | { error: string }>(jobs.length);
+  if (parallel <= 1) {
+    for (let k = 0; k < jobs.length; k++) {
+      try {
+        out[k] = runInnerJob(jobs[k]);
+      } catch (e) {
+        out[k] = { error: (e as Error).message };
+      }
+    }
+    return out;
+  }
+  let next = 0;
+  const one = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const k = next++;
+      out[k] = await new Promise<InnerResult | { error: string }>((resolve) => {
+        // Workers do not inherit the tsx loader on Node 20: register it in the worker, then load this file.
+        const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+        const w = new Worker(boot, { eval: true, workerData: { derlInnerJob: jobs[k] } });
+        let settled = false;
+        w.once('message', (m: InnerResult | { error: string }) => {
+          settled = true;
+          resolve(m);
+        });
+        w.once('error', (e) => {
+          if (!settled) resolve({ error: e.message });
+          settled = true;
+        });
+        w.once('exit', (code) => {
+          if (!settled) resolve({ error: `worker exited with code ${code} before reporting` });
+          settled = true;
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, one));
+  return out;
+}
+
+const wd = workerData as { derlInnerJob?: InnerJob } | undefined;
+if (!isMainThread && wd?.derlInnerJob) {
+  let msg: InnerResult | { error: string };
+  try {
+    msg = runInnerJob(wd.derlInnerJob);
+  } catch (e) {
+    msg = { error: (e as Error).message };
+  }
+  parentPort!.postMessage(msg);
+}
+
+export const DERL_INNER_FILE = fileURLToPath(import.meta.url);
