@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
+import { AGENTS } from '../agents/index.ts';
+import { DrrnPpoArgs } from '../agents/text/drrn_ppo.ts';
 import { listEnvs } from '../envs/index.ts';
 import { type DerlIterationLog, runDerl } from '../rewards/derl/bilevel.ts';
 import { formulaSource } from '../rewards/derl/formula.ts';
@@ -95,6 +97,13 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     throw new DerlArgsError(`--env: ${(e as Error).message}`);
   }
   if (!cfg.env.startsWith('textworld/') && !cfg.env.startsWith('robotics/')) throw new DerlArgsError(`--env: DERL's inner loop trains text-world and robotics envs, got '${cfg.env}'`);
+  // A budget below one rollout of the inner learner would make every inner run fail.
+  const rollout = cfg.env.startsWith('textworld/')
+    ? (({ numEnvs, numSteps }) => numEnvs * numSteps)(DrrnPpoArgs.parse({}))
+    : (({ numEnvs, numSteps }) => (numEnvs as number) * (numSteps as number))(AGENTS.ppo.schema.parse(AGENTS.ppo.presets[cfg.env] ?? {}) as Record<string, unknown>);
+  for (const key of ['innerSteps', 'finalSteps'] as const) {
+    if (cfg[key] < rollout) throw new DerlArgsError(`--${key === 'innerSteps' ? 'inner-steps' : 'final-steps'}: must be at least one rollout of the inner learner (${rollout} env steps), got ${cfg[key]}`);
+  }
   return cfg;
 }
 

@@ -1,0 +1,97 @@
+/**
+ * `npm run derl` end to end on tiny budgets: the run directory (config, metrics, derl.jsonl, best formula
+ * and its reward-language source, summary), determinism for a seed, worker threads giving the same
+ * results as the in-thread path, episode-level rewards, and bad flags named.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
+import { type InnerJob, runInnerJobs } from '../../cli/derl_inner.ts';
+import { EpisodeEndReward } from '../../rewards/derl/episode_reward.ts';
+import { checkReward } from '../../rewards/lang/checker.ts';
+import { readMetrics } from '../../sim/io/metrics.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-derl-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const TINY = { env: 'textworld/ALFWorld-v0', iterations: 2, population: 3, innerSteps: 512, evalEpisodes: 4, finalSteps: 512, finalEpisodes: 4, seed: 4, parallel: 1, timing: 'episode' as const, quiet: true };
+
+describe('npm run derl', () => {
+  it('writes the run directory; the same seed gives the same search', async () => {
+    const a = await runDerlSearch({ ...TINY, out: path.join(tmp, 'a') });
+    for (const f of ['config.json', 'metrics.jsonl', 'derl.jsonl', 'summary.json', 'best_formula.txt', 'reward/reward.js']) expect(fs.existsSync(path.join(a.dir, f)), f).toBe(true);
+    const lines = fs.readFileSync(path.join(a.dir, 'derl.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      expect(l.candidates).toHaveLength(3);
+      for (const c of l.candidates) {
+        expect(typeof c.formula).toBe('string');
+        expect(c.score).toBeGreaterThanOrEqual(c.valid ? 0 : -1);
+        if (!c.valid) expect(c.score).toBe(-1);
+      }
+    }
+    const tags = new Set(readMetrics(path.join(a.dir, 'metrics.jsonl')).map((m) => m.tag));
+    for (const t of ['derl/mean_score', 'derl/valid_fraction', 'derl/candidate_score', 'derl/held_out_success']) expect(tags.has(t), t).toBe(true);
+    const summary = JSON.parse(fs.readFileSync(path.join(a.dir, 'summary.json'), 'utf8'));
+    expect(summary.best.formula).toBe(fs.readFileSync(path.join(a.dir, 'best_formula.txt'), 'utf8').trim());
+    expect(summary.heldOut.split).toBe('valid_unseen');
+    expect(summary.compute.innerRuns).toBeGreaterThan(0);
+    // the saved reward is reward-language source the checker accepts
+    const src = fs.readFileSync(path.join(a.dir, 'reward/reward.js'), 'utf8');
+    expect(() => checkReward(src, { extraHelpers: { tw_won: 2, tw_goalHeld: 2, tw_stateChange: 2, tw_cmdValid: 2, tw_newLocation: 2 } })).not.toThrow();
+
+    const b = await runDerlSearch({ ...TINY, out: path.join(tmp, 'b') });
+    const strip = (dir: string) => fs.readFileSync(path.join(dir, 'derl.jsonl'), 'utf8');
+    expect(strip(b.dir)).toBe(strip(a.dir));
+    expect(b.summary.heldOut?.successRate).toBe(a.summary.heldOut?.successRate);
+  }, 120_000);
+
+  it('worker threads give the results of the in-thread path', async () => {
+    const jobs: InnerJob[] = ['g_won', 'g_won + g_goalHeld'].map((formula, k) => ({ envId: 'textworld/ALFWorld-v0', formula, seed: 10 + k, steps: 512, evalSplit: 'valid_seen', evalEpisodes: 4, timing: 'episode' }));
+    const inThread = await runInnerJobs(jobs, 1);
+    const workers = await runInnerJobs(jobs, 2);
+    const scores = (r: typeof inThread) => r.map((x) => ('error' in x ? x.error : [x.score, x.envSteps, x.guard?.calls]));
+    expect(scores(workers)).toEqual(scores(inThread));
+    const bad = await runInnerJobs([{ ...jobs[0], formula: 'g_won + (' }], 2);
+    expect('error' in bad[0] && bad[0].error).toMatch(/invalid formula/);
+  }, 120_000);
+
+  it('pays an episode-level formula once, at the episode end', () => {
+    const inner = { name: 'f', compute: () => 2.5 };
+    const r = new EpisodeEndReward(inner);
+    expect(r.compute(0, 0, 0, {}, { terminated: false, truncated: false })).toBe(0);
+    expect(r.compute(0, 0, 0, {}, { terminated: true, truncated: false })).toBe(2.5);
+    expect(r.compute(0, 0, 0, {}, { terminated: false, truncated: true })).toBe(2.5);
+    expect(() => r.compute(0, 0, 0, {})).toThrow(/needs the transition's end flags/);
+  });
+
+  it('names bad flags and exits 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--iterations', 'many'], /--iterations must be a non-negative integer, got 'many'/],
+      [['--population', '1'], /--population: .*got '1'/],
+      [['--env', 'classic/CartPole-v1'], /--env: /],
+      [['--env', 'nope/Nope-v0'], /--env: unknown env id 'nope\/Nope-v0'/],
+      [['--timing', 'sometimes'], /--timing: .*got 'sometimes'/],
+      [['--inner-steps', '100'], /--inner-steps: must be at least one rollout of the inner learner \(512 env steps\), got 100/],
+      [['--bogus'], /unknown option '--bogus'/],
+    ];
+    for (const [argv, re] of cases) {
+      expect(() => parseDerlArgs(argv), argv.join(' ')).toThrow(DerlArgsError);
+      expect(() => parseDerlArgs(argv)).toThrow(re);
+    }
+    const write = process.stderr.write.bind(process.stderr);
+    let err = '';
+    process.stderr.write = ((s: string) => {
+      err += s;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await main(['--population', '1'])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(err).toMatch(/^derl: --population/);
+  });
+});
