@@ -22,6 +22,8 @@ import { type BackendChoice, chooseBackend } from '../agents/backend.ts';
 import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
 import { type GpuRuntime, openGpu } from '../sim/gpu/runtime.ts';
 import { KERNEL_SPECS } from '../envs/classic/gpu_kernels.ts';
+import { type RemoteRun, ViewerHost } from '../viewer/host.ts';
+import { ViewerVectorEnv, sceneLayout } from '../viewer/tap.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
 import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
@@ -151,6 +153,11 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     throw new TrainArgsError(`--env-arg: ${envId} rejected its arguments: ${(e as Error).message}`);
   }
   const space = probe.actionSpace;
+  let probeState: unknown;
+  if (cfg.viewer && envId.startsWith('robotics/')) {
+    probe.reset({ seed: cfg.seed });
+    probeState = probe.state();
+  }
   probe.close();
   const kind = space instanceof Discrete ? 'discrete' : space instanceof Box ? 'continuous' : 'other';
   if (!agent.actions.includes(kind as 'discrete')) {
@@ -257,10 +264,28 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const backend = await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined);
   process.stderr.write(`train:env: backend ${describeBackend(backend.choice)}\n`);
 
+  // ---------------------------------------------------------------- VIEWER
+  let viewer: ViewerHost | undefined;
+  let viewerRun: RemoteRun | undefined;
+  const family = envId.split('/')[0];
+  if (cfg.viewer) {
+    try {
+      viewer = await ViewerHost.start({ host: cfg.viewerHost, port: cfg.viewerPort, token: cfg.viewerToken });
+    } catch (e) {
+      throw new TrainArgsError(`--viewer: ${(e as Error).message}`);
+    }
+    viewerRun = viewer.openRun({ runId: path.basename(dir), env: envId, family, agent: cfg.agent, numEnvs: agentArgs.numEnvs as number, scene: probeState ? sceneLayout(probeState) : undefined });
+    process.stderr.write(`train:env: viewer at ${viewer.url}\n`);
+  }
+
   const ctx: TrainContext = {
     fusedRollout: backend.make,
-    makeEnv: (numEnvs, autoresetMode) => defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward, kwargs: envKwargs }),
+    makeEnv: (numEnvs, autoresetMode) => {
+      const env = defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward, kwargs: envKwargs });
+      return viewerRun ? new ViewerVectorEnv(env, family, viewerRun) : env;
+    },
     log: (step, scalars) => {
+      viewerRun?.metrics(step, scalars);
       const wall = Date.now() / 1000;
       for (const [tag, value] of Object.entries(scalars)) {
         metrics.addScalar(tag, value, step, wall);
@@ -292,6 +317,8 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     policy = await agent.train(agentArgs as never, ctx);
   } catch (e) {
     await backend.runtime?.destroy();
+    viewerRun?.close();
+    await viewer?.close();
     bar?.stop();
     metrics.close();
     tb.close();
@@ -302,6 +329,8 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     throw e;
   }
   await backend.runtime?.destroy();
+  viewerRun?.close();
+  await viewer?.close();
   bar?.stop();
   const trainSeconds = wallBefore + (performance.now() - started) / 1000;
 

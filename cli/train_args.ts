@@ -5,6 +5,7 @@
 import { BACKENDS } from '../agents/backend.ts';
 import { GPU_MODES } from '../sim/gpu/runtime.ts';
 import { KERNEL_SPECS } from '../envs/classic/gpu_kernels.ts';
+import { isLoopbackHost } from '../viewer/server.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { AGENT_NAMES } from '../agents/index.ts';
@@ -33,6 +34,9 @@ export const TrainConfigSchema = z.object({
   out: z.string().optional().describe('run directory (default runs/<env>__<agent>__<seed>__<time>)'),
   resume: z.string().optional().describe('continue the run in this directory'),
   viewer: z.boolean().describe('stream to the live viewer'),
+  viewerHost: z.string().min(1).describe('interface the viewer listens on (127.0.0.1; anything else needs --viewer-token)'),
+  viewerPort: z.number().int().min(0).max(65535).describe('viewer port (0: any free port)'),
+  viewerToken: z.string().min(8).optional().describe('viewer access token (required off loopback)'),
   video: z.boolean().describe('write evaluation episode videos'),
   evalEpisodes: z.number().int().min(1).max(10000).describe('final deterministic evaluation episodes'),
   checkpointEvery: z.number().int().positive().optional().describe('env steps between checkpoints (default: about 10 per run)'),
@@ -83,7 +87,10 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .option('--num-envs <n>', 'parallel envs', intArg('--num-envs'))
     .option('--out <dir>', 'run directory')
     .option('--resume <dir>', 'continue the run in DIR from its last good checkpoint')
-    .option('--viewer', 'stream to the live viewer', false)
+    .option('--viewer', 'stream to the live viewer (prints its URL)', false)
+    .option('--viewer-host <host>', 'interface the viewer listens on (anything but loopback needs --viewer-token)', '127.0.0.1')
+    .option('--viewer-port <n>', 'viewer port (0: any free port)', intArg('--viewer-port'), 0)
+    .option('--viewer-token <secret>', 'viewer access token (at least 8 characters; required with a non-loopback --viewer-host)')
     .option('--video', 'write evaluation episode videos (ffmpeg mp4 when installed, GIF otherwise)', false)
     .option('--eval-episodes <n>', 'final evaluation episodes', intArg('--eval-episodes'), 20)
     .option('--checkpoint-every <n>', 'env steps between checkpoints', intArg('--checkpoint-every'))
@@ -140,8 +147,8 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     if (cfg.agent !== 'ppo') throw new TrainArgsError(`--backend ${cfg.backend}: fused gpu rollouts serve the ppo agent; got --agent ${cfg.agent} (use --backend js)`);
     if (cfg.reward !== 'env') throw new TrainArgsError(`--backend ${cfg.backend}: the gpu kernels compute the env's own reward; got --reward ${cfg.reward} (use --backend js)`);
   }
-  if (cfg.viewer) {
-    throw new TrainArgsError('--viewer: the live viewer is not built yet (see the viewer issue); run without --viewer');
+  if (cfg.viewer && !isLoopbackHost(cfg.viewerHost) && !cfg.viewerToken) {
+    throw new TrainArgsError(`--viewer-host ${cfg.viewerHost}: exposing the viewer beyond this machine needs --viewer-token`);
   }
   return cfg;
 }
