@@ -181,6 +181,8 @@ describe('train:env', () => {
       [['--resume', straight, '--seed', '3'], /--seed cannot change it/],
       [['--out', straight], /already holds a run; pass --resume/],
       [['--env', 'classic/CartPole-v1', '--backend', 'cuda'], /--backend: .*got 'cuda'/],
+      [['--env', 'classic/CartPole-v1', '--viewer', '--viewer-host', '0.0.0.0'], /--viewer-host 0.0.0.0: exposing the viewer beyond this machine needs --viewer-token/],
+      [['--env', 'classic/CartPole-v1', '--viewer', '--viewer-port', '70000'], /--viewer-port: .*got '70000'/],
       [['--env', 'classic/CartPole-v1', '--backend', 'gpu', '--gpu-mode', 'metal'], /--gpu-mode: .*got 'metal'/],
       [['--env', 'robotics/Reach-v0', '--backend', 'gpu'], /--backend gpu: the gpu backend has kernels for classic\/CartPole-v1.*got --env robotics\/Reach-v0/],
       [['--env', 'classic/CartPole-v1', '--backend', 'gpu', '--agent', 'dqn'], /--backend gpu: fused gpu rollouts serve the ppo agent; got --agent dqn/],
