@@ -23,6 +23,7 @@ import { FusedRollout } from '../sim/gpu/fused_rollout.ts';
 import { type GpuRuntime, openGpu } from '../sim/gpu/runtime.ts';
 import { KERNEL_SPECS } from '../envs/classic/gpu_kernels.ts';
 import { type RemoteRun, ViewerHost } from '../viewer/host.ts';
+import { EpisodeRecorder } from '../viewer/recorder.ts';
 import { ViewerVectorEnv, sceneLayout } from '../viewer/tap.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
@@ -154,7 +155,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   }
   const space = probe.actionSpace;
   let probeState: unknown;
-  if (cfg.viewer && envId.startsWith('robotics/')) {
+  if (envId.startsWith('robotics/')) {
     probe.reset({ seed: cfg.seed });
     probeState = probe.state();
   }
@@ -337,8 +338,11 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   // ---------------------------------------------------------------- EVALUATION
   const evalEnvs = Math.min(cfg.evalEpisodes, 100);
   const evalEnv = defaultRegistry.makeVec(envId, evalEnvs, { kwargs: envKwargs });
-  const ev = evaluatePolicy(evalEnv, policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
+  // The first evaluation episode of env 0 is recorded for `npm run viewer -- --run DIR`.
+  const recorder = new EpisodeRecorder({ family, env: envId, scene: probeState ? sceneLayout(probeState) : undefined });
+  const ev = evaluatePolicy(new ViewerVectorEnv(evalEnv, family, recorder), policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
   evalEnv.close();
+  recorder.save(path.join(dir, 'episodes', 'eval-0.jsonl'));
   metrics.addScalar('eval/mean_return', ev.meanReturn, totalSteps);
   metrics.addScalar('eval/success_rate', ev.successRate, totalSteps);
   metrics.close();

@@ -1,6 +1,7 @@
 /**
  * `npm run viewer -- --run DIR [--host H] [--port P] [--token T]` — serve the viewer page for a
- * finished run: its curves from `metrics.jsonl` (every scalar, in step order) and its summary. The
+ * finished run: its curves from `metrics.jsonl` (every scalar, in step order), its summary, and its
+ * recorded evaluation episode (`episodes/eval-0.jsonl`: poses or transcript, replayed in a loop). The
  * server stays up until Ctrl-C. Live runs stream through `npm run train:env -- --viewer` instead.
  */
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { readMetrics } from '../sim/io/metrics.ts';
 import { CLIENT_DIR, VENDOR } from '../viewer/host.ts';
+import { type RecordedLine, readRecording } from '../viewer/recorder.ts';
 import { ViewerServer, isLoopbackHost } from '../viewer/server.ts';
 
 export class ViewerArgsError extends Error {}
@@ -52,7 +54,10 @@ export async function replayRun(opts: ReplayOptions): Promise<ViewerServer> {
   const server = await ViewerServer.start({ host: opts.host, port: opts.port, token: opts.token, staticDir: CLIENT_DIR, extraStatic: VENDOR });
   const summaryPath = path.join(dir, 'summary.json');
   const summary = fs.existsSync(summaryPath) ? JSON.parse(fs.readFileSync(summaryPath, 'utf8')) : undefined;
-  const run = server.openRun({ runId: path.basename(dir), env, family: env.split('/')[0], agent: cfg.agent ?? (cfg.derl ? 'derl' : undefined), replay: true, summary });
+  const episodeFile = path.join(dir, 'episodes', 'eval-0.jsonl');
+  const episode = fs.existsSync(episodeFile) ? readRecording(episodeFile) : [];
+  const meta = episode.find((l) => l.kind === 'meta') as Extract<RecordedLine, { kind: 'meta' }> | undefined;
+  const run = server.openRun({ runId: path.basename(dir), env, family: env.split('/')[0], agent: cfg.agent ?? (cfg.derl ? 'derl' : undefined), numEnvs: 1, scene: meta?.scene, replay: true, summary });
   const records = readMetrics(path.join(dir, 'metrics.jsonl')).sort((a, b) => a.step - b.step);
   let i = 0;
   while (i < records.length) {
@@ -61,7 +66,33 @@ export async function replayRun(opts: ReplayOptions): Promise<ViewerServer> {
     for (; i < records.length && records[i].step === step; i++) scalars[records[i].tag] = records[i].value;
     run.metrics(step, scalars);
   }
-  run.close();
+  if (episode.length <= 1) {
+    run.close();
+    return server;
+  }
+  // Replay the recorded evaluation episode in a loop, 30 steps per second, 1 s between repeats.
+  const steps = episode.filter((l) => l.kind !== 'meta');
+  let k = 0;
+  let wait = 0;
+  const timer = setInterval(() => {
+    if (wait > 0) {
+      wait--;
+      return;
+    }
+    const l = steps[k];
+    if (l.kind === 'poses') run.poses(0, l.step, Float32Array.from(l.data));
+    else if (l.kind === 'transcript') run.transcript(0, l.entry);
+    else if (l.kind === 'episodeEnd') {
+      run.episodeEnd(0, l.stats);
+      wait = 30;
+    }
+    k = (k + 1) % steps.length;
+  }, 33);
+  const close = server.close.bind(server);
+  server.close = () => {
+    clearInterval(timer);
+    return close();
+  };
   return server;
 }
 

@@ -58,6 +58,11 @@ describe('train:env', () => {
     expect(config).toMatchObject({ env: 'classic/CartPole-v1', agent: 'ppo', seed: 1, reward: { kind: 'env', generator: 'env' } });
     expect(config.agentArgs).toMatchObject({ totalTimesteps: 3072, numEnvs: 4, numSteps: 128 });
     const summary = JSON.parse(fs.readFileSync(path.join(straight, 'summary.json'), 'utf8'));
+    // the first evaluation episode is recorded for `npm run viewer -- --run DIR`
+    const episode = fs.readFileSync(path.join(straight, 'episodes', 'eval-0.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(episode[0]).toMatchObject({ kind: 'meta', family: 'classic', env: 'classic/CartPole-v1' });
+    expect(episode.at(-1).kind).toBe('episodeEnd');
+    expect(episode.filter((l: { kind: string }) => l.kind === 'poses').length).toBeGreaterThan(5);
     expect(Object.keys(summary)).toEqual(expect.arrayContaining(['env', 'agent', 'reward', 'seed', 'steps', 'wallSeconds', 'eval']));
     expect(summary.eval.episodes).toBe(4);
     expect(summary.eval.meanReturn).toBeGreaterThan(0);

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ViewerArgsError, parseViewerArgs, replayRun } from '../../cli/viewer.ts';
+import { decodePoseFrame } from '../../viewer/protocol.ts';
+import { EpisodeRecorder, readRecording } from '../../viewer/recorder.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-replay-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -38,6 +40,44 @@ describe('npm run viewer -- --run DIR', () => {
       ws.close();
       expect(history.points).toHaveLength(50);
       expect(history.points[49]).toMatchObject({ step: 5000, scalars: { 'charts/episodic_return': 50 } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('replays the recorded evaluation episode in a loop', async () => {
+    const dir = path.join(tmp, 'run2');
+    fs.mkdirSync(path.join(dir, 'episodes'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ env: 'robotics/Reach-v0', agent: 'ppo' }));
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), `${JSON.stringify({ step: 1, tag: 'charts/SPS', value: 5, wall: 1 })}\n`);
+    const rec = new EpisodeRecorder({ family: 'robotics', env: 'robotics/Reach-v0', scene: [{ name: 'tcp', kind: 'sphere', size: [0.01], color: 1 }] });
+    for (let t = 0; t < 5; t++) rec.poses(0, t, new Float32Array([t, 0, 0, 1, 0, 0, 0]));
+    rec.episodeEnd(0, { return: 1 });
+    rec.poses(0, 9, new Float32Array(7)); // after the episode: not recorded
+    rec.save(path.join(dir, 'episodes', 'eval-0.jsonl'));
+    expect(readRecording(path.join(dir, 'episodes', 'eval-0.jsonl'))).toHaveLength(7);
+    const server = await replayRun({ run: dir, host: '127.0.0.1', port: 0 });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+      const xs = await new Promise<number[]>((resolve, reject) => {
+        const got: number[] = [];
+        ws.on('message', (d, bin) => {
+          if (bin) {
+            got.push(decodePoseFrame(new Uint8Array(d as Buffer)).data[0]);
+            if (got.length >= 6) resolve(got);
+            return;
+          }
+          const m = JSON.parse(String(d));
+          if (m.type === 'runs') {
+            expect(m.runs[0].scene).toHaveLength(1);
+            ws.send(JSON.stringify({ type: 'subscribe', runId: 'run2', envIndex: 0 }));
+          }
+        });
+        ws.on('error', reject);
+      });
+      ws.close();
+      expect(new Set(xs).size).toBeGreaterThan(1);
+      for (const x of xs) expect([0, 1, 2, 3, 4]).toContain(x);
     } finally {
       await server.close();
     }
