@@ -340,7 +340,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const evalEnv = defaultRegistry.makeVec(envId, evalEnvs, { kwargs: envKwargs });
   // The first evaluation episode of env 0 is recorded for `npm run viewer -- --run DIR`.
   const recorder = new EpisodeRecorder({ family, env: envId, scene: probeState ? sceneLayout(probeState) : undefined });
-  const ev = evaluatePolicy(new ViewerVectorEnv(evalEnv, family, recorder), policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
+  const ev = evaluatePolicy(new ViewerVectorEnv(evalEnv, family, recorder, 0), policy, cfg.evalEpisodes, deriveSeed(cfg.seed, 'eval'));
   evalEnv.close();
   recorder.save(path.join(dir, 'episodes', 'eval-0.jsonl'));
   metrics.addScalar('eval/mean_return', ev.meanReturn, totalSteps);

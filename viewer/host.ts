@@ -65,7 +65,7 @@ export class RemoteRun implements RunSink {
     return Atomics.load(this.flags, this.base() + PAUSED) === 1;
   }
 
-  get slowMs(): number {
+  slowMs(): number {
     return Atomics.load(this.flags, this.base() + SLOW);
   }
 

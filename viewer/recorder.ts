@@ -43,6 +43,10 @@ export class EpisodeRecorder implements RunSink {
 
   throttle(): void {}
 
+  slowMs(): number {
+    return 0;
+  }
+
   save(file: string): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, `${this.lines.map((l) => JSON.stringify(l)).join('\n')}\n`);

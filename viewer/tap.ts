@@ -80,6 +80,8 @@ export interface RunSink {
   episodeEnd(envIndex: number, stats: Record<string, number | boolean>): void;
   /** Block while paused; sleep the slow-down delay. */
   throttle(): void;
+  /** The slow-down a viewer asked for, in ms per step (0: full speed). */
+  slowMs(): number;
 }
 
 export type Family = 'robotics' | 'textworld' | 'classic' | 'web' | string;
@@ -87,6 +89,7 @@ export type Family = 'robotics' | 'textworld' | 'classic' | 'web' | string;
 export class ViewerVectorEnv implements VectorEnv {
   private readonly poseBuf = new Float32Array(7 * 8);
   private rowBuf: Float32Array | undefined;
+  private lastPublish = -Infinity;
   private stepCount = 0;
   private returns: Float64Array;
 
@@ -94,6 +97,8 @@ export class ViewerVectorEnv implements VectorEnv {
     readonly env: VectorEnv,
     readonly family: Family,
     readonly sink: RunSink,
+    /** Least time between published steps (default 1000/60 ms; 0 publishes every step). */
+    readonly minIntervalMs = 1000 / 60,
   ) {
     this.returns = new Float64Array(env.numEnvs);
   }
@@ -120,10 +125,16 @@ export class ViewerVectorEnv implements VectorEnv {
     for (let i = 0; i < reward.length; i++) this.returns[i] += reward[i];
     const k = this.sink.watched();
     if (k >= 0 && k < this.env.numEnvs) {
-      try {
-        this.publish(k, r[0], actions, reward[k], infos as unknown as Record<string, unknown>);
-      } catch {
-        // the viewer must never break training
+      // A page shows at most ~60 frames a second: when training runs faster, publish a sample of the
+      // steps (at most one per frame interval), unless a viewer slowed training down to see every step.
+      const now = performance.now();
+      if (now - this.lastPublish >= this.minIntervalMs || this.sink.slowMs() > 0) {
+        this.lastPublish = now;
+        try {
+          this.publish(k, r[0], actions, reward[k], infos as unknown as Record<string, unknown>);
+        } catch {
+          // the viewer must never break training
+        }
       }
       if (term[k] || trunc[k]) this.sink.episodeEnd(k, { return: this.returns[k], terminated: term[k] === 1, truncated: trunc[k] === 1 });
     }
