@@ -37,7 +37,7 @@ export const DerlConfig = z
     finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
     parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
-    timing: z.enum(['auto', 'episode', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'step' (every step), 'auto' (episode for text worlds, step for robotics)"),
+    timing: z.enum(['auto', 'episode', 'first', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'first' (every step, each primitive firing only its first time in an episode), 'step' (every step), 'auto' (episode for text worlds, step for robotics)"),
     out: z.string().optional().describe('run directory'),
     quiet: z.boolean().describe('no per-iteration lines'),
   })
@@ -69,7 +69,7 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     .option('--final-episodes <n>', 'held-out evaluation episodes', int('--final-episodes'), 300)
     .option('--seed <s>', 'seed', int('--seed'), 1)
     .option('--parallel <n>', 'worker threads', int('--parallel'))
-    .option('--timing <when>', "when a formula pays: auto | episode | step", 'auto')
+    .option('--timing <when>', 'when a formula pays: auto | episode | first | step', 'auto')
     .option('--out <dir>', 'run directory (default runs/derl__<env>__<seed>__<time>)')
     .option('--quiet', 'no per-iteration lines', false);
   try {

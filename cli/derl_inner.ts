@@ -20,7 +20,7 @@ import { AGENTS, trainSync } from '../agents/index.ts';
 import type { TrainContext } from '../agents/context.ts';
 import { DrrnPpoArgs, type TextEnv, evaluateDrrn, trainDrrnPpo } from '../agents/text/drrn_ppo.ts';
 import { defaultRegistry, make } from '../envs/index.ts';
-import { EpisodeEndReward } from '../rewards/derl/episode_reward.ts';
+import { EpisodeEndReward, FirstFireFormulaReward } from '../rewards/derl/episode_reward.ts';
 import { compileFormula } from '../rewards/derl/formula.ts';
 import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
 import { GuardedReward } from '../rewards/lang/compile.ts';
@@ -37,8 +37,12 @@ export interface InnerJob {
   /** Split (text world) to score on, e.g. 'valid_seen'. */
   readonly evalSplit: string;
   readonly evalEpisodes: number;
-  /** 'episode': the formula pays once, on an episode's last transition (DERL's episode-level reward); 'step': every step. */
-  readonly timing: 'step' | 'episode';
+  /**
+   * 'episode': the formula pays once, on an episode's last transition (DERL's episode-level reward);
+   * 'first': every step, with each primitive firing only the first time in an episode (subgoal events);
+   * 'step': every step, primitives as they are.
+   */
+  readonly timing: 'step' | 'episode' | 'first';
 }
 
 export interface InnerResult {
@@ -59,7 +63,10 @@ function formulaReward(envId: string, formula: string): GuardedReward {
 /** One inner training and validation, in this thread. */
 export function runInnerJob(job: InnerJob): InnerResult {
   const guard = job.formula === 'env' ? undefined : formulaReward(job.envId, job.formula);
-  const reward = guard && job.timing === 'episode' ? new EpisodeEndReward(guard) : guard;
+  const reward = !guard ? undefined
+    : job.timing === 'episode' ? new EpisodeEndReward(guard)
+    : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, primitiveFamilyFor(job.envId).primitives.map((p) => p.name))
+    : guard;
   const t0 = performance.now();
   if (job.envId.startsWith('textworld/')) {
     const args = DrrnPpoArgs.parse({ totalTimesteps: job.steps, seed: deriveSeed(job.seed, 'drrn') });

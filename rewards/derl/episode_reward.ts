@@ -8,6 +8,8 @@
  * won, goal object held at the end, required state change done by the end, and so on.
  */
 import type { RewardFunction, RewardTerms, TransitionEnd } from '../../sim/reward.ts';
+import { type FormulaNode, evaluateFormula, parseFormula, primitivesIn } from './formula.ts';
+import { FIRE, NO_FIRE } from './primitives.ts';
 
 export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
   readonly name: string;
@@ -19,5 +21,45 @@ export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunctio
     if (end === undefined) throw new Error(`${this.name}: needs the transition's end flags (run it inside RewardWrapper)`);
     if (!end.terminated && !end.truncated) return 0;
     return this.inner.compute(state, action, next, terms, end);
+  }
+}
+
+/**
+ * Subgoal-event DERL rewards: each primitive counts as firing only the first time it fires in an
+ * episode (after that it reads as not firing until the episode ends), and the formula is evaluated on
+ * those values every step. A formula over state primitives then pays for reaching each subgoal once —
+ * "picked up the goal object", "made it clean", "won" — instead of for staying in a subgoal state, which
+ * an agent could farm. `inner` is the compiled formula reward (rewards/lang), run for its terms: it
+ * records each primitive's value under its name.
+ */
+export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
+  readonly name: string;
+  private readonly ast: FormulaNode;
+  private readonly prims: readonly string[];
+  private readonly fired = new Set<string>();
+  private readonly values: Record<string, number> = {};
+
+  constructor(
+    readonly inner: RewardFunction<S, A>,
+    readonly formula: string,
+    primitiveNames: readonly string[],
+  ) {
+    this.name = `${inner.name}@first-fire`;
+    this.ast = parseFormula(formula, primitiveNames);
+    this.prims = primitivesIn(this.ast);
+  }
+
+  compute(state: S, action: A, next: S, terms: RewardTerms, end?: TransitionEnd): number {
+    if (end === undefined) throw new Error(`${this.name}: needs the transition's end flags (run it inside RewardWrapper)`);
+    this.inner.compute(state, action, next, terms, end);
+    for (const p of this.prims) {
+      const fires = (terms[p] ?? 0) > 0.5;
+      this.values[p] = fires && !this.fired.has(p) ? FIRE : NO_FIRE;
+      if (fires) this.fired.add(p);
+      terms[p] = this.values[p];
+    }
+    if (end.terminated || end.truncated) this.fired.clear();
+    const r = evaluateFormula(this.ast, this.values);
+    return Number.isFinite(r) ? r : 0;
   }
 }

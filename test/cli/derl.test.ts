@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
 import { type InnerJob, runInnerJobs } from '../../cli/derl_inner.ts';
-import { EpisodeEndReward } from '../../rewards/derl/episode_reward.ts';
+import { EpisodeEndReward, FirstFireFormulaReward } from '../../rewards/derl/episode_reward.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
 
@@ -65,6 +65,22 @@ describe('npm run derl', () => {
     expect(r.compute(0, 0, 0, {}, { terminated: true, truncated: false })).toBe(2.5);
     expect(r.compute(0, 0, 0, {}, { terminated: false, truncated: true })).toBe(2.5);
     expect(() => r.compute(0, 0, 0, {})).toThrow(/needs the transition's end flags/);
+  });
+
+  it('first-fire timing pays each primitive once per episode', () => {
+    const terms: Record<string, number> = {};
+    const held = { v: 1 + 1e-6 };
+    const inner = { name: 'f', compute: (_s: unknown, _a: unknown, _n: unknown, t: Record<string, number>) => { t.g_goalHeld = held.v; t.g_won = 1e-6; return 0; } };
+    const r = new FirstFireFormulaReward(inner, 'g_won * 3 + g_goalHeld', ['g_won', 'g_goalHeld']);
+    const mid = { terminated: false, truncated: false };
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(1 + 4e-6, 9); // first time held
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(4e-6, 9); // still held: no more pay
+    held.v = 1e-6;
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(4e-6, 9);
+    held.v = 1 + 1e-6;
+    expect(r.compute(0, 0, 0, terms, { terminated: false, truncated: true })).toBeCloseTo(4e-6, 9); // picked up again, same episode
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(1 + 4e-6, 9); // new episode
+    expect(() => new FirstFireFormulaReward(inner, 'g_won + (', ['g_won'])).toThrow();
   });
 
   it('names bad flags and exits 2', async () => {
