@@ -104,8 +104,9 @@ interface PpoState {
   discountedReturn?: number[];
   /** The (normalised) observation the next rollout starts from. */
   nextObs: number[];
-  /** The gpu backend's env rows and draw counter. */
+  /** The gpu backend's env rows and draw counter, and its running episode returns and lengths. */
   fused?: FusedRolloutState;
+  fusedEpisodes?: { returns: number[]; lengths: number[] };
 }
 
 /**
@@ -237,6 +238,10 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
       if (!st.fused) throw new Error('checkpoint has no gpu rollout state (it was written by a --backend js run); resume it with --backend js');
       fused.setState(st.fused);
       nextObs.set(st.nextObs);
+      if (st.fusedEpisodes) {
+        epReturn.set(st.fusedEpisodes.returns);
+        epLength.set(st.fusedEpisodes.lengths);
+      }
     } else if (snap && st.env) {
       snap.setState(st.env);
       nextObs.set(st.nextObs);
@@ -572,6 +577,7 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
         adamStep: optimizer.stepCount,
         env: fused ? undefined : asSnapshotable(envs)?.getState(),
         fused: fused?.getState(),
+        fusedEpisodes: fused ? { returns: Array.from(epReturn), lengths: Array.from(epLength) } : undefined,
         obsRms: obsRms?.toJSON(),
         retRms: retRms?.toJSON(),
         discountedReturn: retRms ? Array.from(discountedReturn) : undefined,

@@ -73,6 +73,8 @@ describe('PPO with fused gpu rollouts', () => {
     const c: Recorded = { returns: [], checkpoints: [] };
     const pc = await trainPpo(args, context(c, { resumeFrom: ckpt }));
     expect(actions(pc)).toEqual(actions(pa));
+    // the resumed run logs the same episodes as the second half of the uninterrupted one
+    expect(c.returns).toEqual(a.returns.slice(a.returns.length - c.returns.length));
     const final = a.checkpoints.at(-1)!;
     const resumedFinal = c.checkpoints.at(-1)!;
     for (const [k, v] of Object.entries(final.tensors)) expect(Array.from(resumedFinal.tensors[k]), k).toEqual(Array.from(v));
