@@ -130,25 +130,24 @@ export const pendulumSpec: KernelEnvSpec = {
   },
 };
 
-// ---------------------------------------------------------------- MountainCar-v0
-export const mountainCarSpec: KernelEnvSpec = {
-  id: 'classic/MountainCar-v0',
-  stateDim: 2,
-  obsDim: 2,
-  actDim: 1,
-  nActions: 3,
-  resetDraws: 1,
-  snippets(kwargs) {
-    const p = parseMountainCarParams(envKwargs(kwargs));
-    const maxS = flt(p.maxSpeed, 'maxSpeed');
-    const minP = flt(p.minPosition, 'minPosition');
-    const maxP = flt(p.maxPosition, 'maxPosition');
-    // (action | 0) − 1 for the actions 0, 1, 2
-    const step = `
-      let mcPush = 0.0;
-      if (a0 < 0.5) { mcPush = -1.0; }
-      if (a0 > 1.5) { mcPush = 1.0; }
-      let mcV = s1 + mcPush * ${flt(p.force, 'force')} + Math.cos(3.0 * s0) * ${flt(-p.gravity, 'gravity')};
+// ---------------------------------------------------------------- MountainCar-v0 and MountainCarContinuous-v0
+interface MountainCarLimits {
+  readonly maxSpeed: number;
+  readonly minPosition: number;
+  readonly maxPosition: number;
+  readonly goalPosition: number;
+  readonly goalVelocity: number;
+}
+
+/**
+ * What both cars share after the velocity update `mcV` (in their JS cores' order): clip the velocity,
+ * move, clip the position, stop at the left wall, and set `n0`, `n1` and `mcDone` (the goal test).
+ */
+function mountainCarTail(p: MountainCarLimits): string {
+  const maxS = flt(p.maxSpeed, 'maxSpeed');
+  const minP = flt(p.minPosition, 'minPosition');
+  const maxP = flt(p.maxPosition, 'maxPosition');
+  return `
       if (mcV > ${maxS}) { mcV = ${maxS}; }
       if (mcV < ${flt(-p.maxSpeed)}) { mcV = ${flt(-p.maxSpeed)}; }
       let mcX = s0 + mcV;
@@ -157,21 +156,23 @@ export const mountainCarSpec: KernelEnvSpec = {
       if (mcX == ${minP} && mcV < 0.0) { mcV = 0.0; }
       n0 = mcX;
       n1 = mcV;
-      if (mcX >= ${flt(p.goalPosition, 'goalPosition')} && mcV >= ${flt(p.goalVelocity, 'goalVelocity')}) { term = 1.0; }
-      rew = -1.0;`;
-    const obs = 'o0 = q0; o1 = q1;';
-    // position ~ rng.uniform(−0.6, −0.4); velocity = 0 (no draw)
-    const reset = 'r0 = -0.6 + 0.2 * U(0); r1 = 0.0;';
-    return { step, obs, reset };
-  },
-  makeJsCore: (n, kwargs) => new MountainCarCore(n, parseMountainCarParams(envKwargs(kwargs))),
+      let mcDone = 0.0;
+      if (mcX >= ${flt(p.goalPosition, 'goalPosition')} && mcV >= ${flt(p.goalVelocity, 'goalVelocity')}) { mcDone = 1.0; }`;
+}
+
+/** State rows of both cars' JS cores (position, velocity), their reset and the visited range. */
+const mountainCarRows: Pick<KernelEnvSpec, 'stateDim' | 'obsDim' | 'actDim' | 'resetDraws' | 'read' | 'write' | 'stateFromObs' | 'randomState'> = {
+  stateDim: 2,
+  obsDim: 2,
+  actDim: 1,
+  resetDraws: 1,
   read(core, i, out, off) {
-    const c = core as MountainCarCore;
+    const c = core as unknown as { position: Float64Array; velocity: Float64Array };
     out[off] = c.position[i];
     out[off + 1] = c.velocity[i];
   },
   write(core, i, src, off) {
-    const c = core as MountainCarCore;
+    const c = core as unknown as { position: Float64Array; velocity: Float64Array };
     c.position[i] = src[off];
     c.velocity[i] = src[off + 1];
   },
@@ -183,56 +184,44 @@ export const mountainCarSpec: KernelEnvSpec = {
     out[off + 1] = -0.07 + 0.14 * u();
   },
 };
+const MC_OBS = 'o0 = q0; o1 = q1;';
+// position ~ rng.uniform(−0.6, −0.4); velocity = 0 (no draw)
+const MC_RESET = 'r0 = -0.6 + 0.2 * U(0); r1 = 0.0;';
 
-// ---------------------------------------------------------------- MountainCarContinuous-v0
+export const mountainCarSpec: KernelEnvSpec = {
+  ...mountainCarRows,
+  id: 'classic/MountainCar-v0',
+  nActions: 3,
+  snippets(kwargs) {
+    const p = parseMountainCarParams(envKwargs(kwargs));
+    // (action | 0) − 1 for the actions 0, 1, 2
+    const step = `
+      let mcPush = 0.0;
+      if (a0 < 0.5) { mcPush = -1.0; }
+      if (a0 > 1.5) { mcPush = 1.0; }
+      let mcV = s1 + mcPush * ${flt(p.force, 'force')} + Math.cos(3.0 * s0) * ${flt(-p.gravity, 'gravity')};${mountainCarTail(p)}
+      term = mcDone;
+      rew = -1.0;`;
+    return { step, obs: MC_OBS, reset: MC_RESET };
+  },
+  makeJsCore: (n, kwargs) => new MountainCarCore(n, parseMountainCarParams(envKwargs(kwargs))),
+};
+
 export const mountainCarContinuousSpec: KernelEnvSpec = {
+  ...mountainCarRows,
   id: 'classic/MountainCarContinuous-v0',
-  stateDim: 2,
-  obsDim: 2,
-  actDim: 1,
   nActions: 0,
-  resetDraws: 1,
   snippets(kwargs) {
     const p = parseMountainCarContinuousParams(envKwargs(kwargs));
-    const maxS = flt(p.maxSpeed, 'maxSpeed');
-    const minP = flt(p.minPosition, 'minPosition');
-    const maxP = flt(p.maxPosition, 'maxPosition');
     // force = clip(a); the reward squares the raw action a (Gymnasium)
     const step = `
       const mccF = Math.min(Math.max(a0, ${flt(p.minAction, 'minAction')}), ${flt(p.maxAction, 'maxAction')});
-      let mccV = s1 + (mccF * ${flt(p.power, 'power')} - ${flt(p.gravity, 'gravity')} * Math.cos(3.0 * s0));
-      if (mccV > ${maxS}) { mccV = ${maxS}; }
-      if (mccV < ${flt(-p.maxSpeed)}) { mccV = ${flt(-p.maxSpeed)}; }
-      let mccX = s0 + mccV;
-      if (mccX > ${maxP}) { mccX = ${maxP}; }
-      if (mccX < ${minP}) { mccX = ${minP}; }
-      if (mccX == ${minP} && mccV < 0.0) { mccV = 0.0; }
-      n0 = mccX;
-      n1 = mccV;
-      rew = 0.0 - a0 * a0 * 0.1;
-      if (mccX >= ${flt(p.goalPosition, 'goalPosition')} && mccV >= ${flt(p.goalVelocity, 'goalVelocity')}) { term = 1.0; rew = 100.0 - a0 * a0 * 0.1; }`;
-    const obs = 'o0 = q0; o1 = q1;';
-    const reset = 'r0 = -0.6 + 0.2 * U(0); r1 = 0.0;';
-    return { step, obs, reset };
+      let mcV = s1 + (mccF * ${flt(p.power, 'power')} - ${flt(p.gravity, 'gravity')} * Math.cos(3.0 * s0));${mountainCarTail(p)}
+      term = mcDone;
+      rew = mcDone * 100.0 - a0 * a0 * 0.1;`;
+    return { step, obs: MC_OBS, reset: MC_RESET };
   },
   makeJsCore: (n, kwargs) => new MountainCarContinuousCore(n, parseMountainCarContinuousParams(envKwargs(kwargs))),
-  read(core, i, out, off) {
-    const c = core as MountainCarContinuousCore;
-    out[off] = c.position[i];
-    out[off + 1] = c.velocity[i];
-  },
-  write(core, i, src, off) {
-    const c = core as MountainCarContinuousCore;
-    c.position[i] = src[off];
-    c.velocity[i] = src[off + 1];
-  },
-  stateFromObs(obs, off, out, soff) {
-    for (let k = 0; k < 2; k++) out[soff + k] = obs[off + k];
-  },
-  randomState(u, out, off) {
-    out[off] = -1.2 + 1.8 * u();
-    out[off + 1] = -0.07 + 0.14 * u();
-  },
 };
 
 // ---------------------------------------------------------------- Acrobot-v1
