@@ -283,6 +283,28 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
     }
   };
 
+  /** Env i's reward as the learner stores it: scaled by the running return's std and clipped when normalising. */
+  const learnerReward = (i: number, r: number, done: boolean): number => {
+    if (!retRms) return r;
+    discountedReturn[i] = discountedReturn[i] * args.gamma + r;
+    retScratch[0] = discountedReturn[i];
+    retRms.update(retScratch, 1);
+    let out = r / Math.sqrt(retRms.var[0] + 1e-8);
+    out = out > args.clipReward ? args.clipReward : out < -args.clipReward ? -args.clipReward : out;
+    if (done) discountedReturn[i] = 0;
+    return out;
+  };
+  /** Log a finished episode and keep it in the last-100 window the progress line reports. */
+  const logEpisode = (step: number, ret: number, len: number, success: number): void => {
+    ctx.log(step, { 'charts/episodic_return': ret, 'charts/episodic_length': len, 'charts/success_rate': success });
+    recentReturns.push(ret);
+    recentSuccess.push(success);
+    if (recentReturns.length > 100) {
+      recentReturns.shift();
+      recentSuccess.shift();
+    }
+  };
+
   // ---------------------------------------------------------------- TRAINING LOOP
   const started = performance.now();
   const stepsAtStart = globalStep; // SPS counts this process's steps
@@ -309,32 +331,16 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
       for (let t = 0; t < T; t++) {
         for (let i = 0; i < N; i++) {
           const k = t * N + i;
-          let r = tr.rewards[k];
+          const r = tr.rewards[k];
           epReturn[i] += r;
           epLength[i] += 1;
-          const done = tr.terminated[k] || tr.truncated[k];
-          if (retRms) {
-            discountedReturn[i] = discountedReturn[i] * args.gamma + r;
-            retScratch[0] = discountedReturn[i];
-            retRms.update(retScratch, 1);
-            r = r / Math.sqrt(retRms.var[0] + 1e-8);
-            r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
-            if (done) discountedReturn[i] = 0;
-          }
-          rewardBuf[k] = r;
+          const done = tr.terminated[k] === 1 || tr.truncated[k] === 1;
+          rewardBuf[k] = learnerReward(i, r, done);
           termBuf[k] = tr.terminated[k];
           truncBuf[k] = tr.truncated[k] & (tr.terminated[k] ^ 1);
           if (truncBuf[k]) anyTrunc = true;
           if (done) {
-            const success = fused.episodeSuccess(tr.finalObs, k * obsDim) ? 1 : 0;
-            const step = globalStep - batchSize + (t + 1) * N;
-            ctx.log(step, { 'charts/episodic_return': epReturn[i], 'charts/episodic_length': epLength[i], 'charts/success_rate': success });
-            recentReturns.push(epReturn[i]);
-            recentSuccess.push(success);
-            if (recentReturns.length > 100) {
-              recentReturns.shift();
-              recentSuccess.shift();
-            }
+            logEpisode(globalStep - batchSize + (t + 1) * N, epReturn[i], epLength[i], fused.episodeSuccess(tr.finalObs, k * obsDim) ? 1 : 0);
             epReturn[i] = 0;
             epLength[i] = 0;
           }
@@ -363,16 +369,7 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
         const [rawObs, reward, term, trunc, infos] = envs.step(actions, stepOut);
         let anyTrunc = false;
         for (let i = 0; i < N; i++) {
-          let r = reward[i];
-          if (retRms) {
-            discountedReturn[i] = discountedReturn[i] * args.gamma + r;
-            retScratch[0] = discountedReturn[i];
-            retRms.update(retScratch, 1);
-            r = r / Math.sqrt(retRms.var[0] + 1e-8);
-            r = r > args.clipReward ? args.clipReward : r < -args.clipReward ? -args.clipReward : r;
-            if (term[i] || trunc[i]) discountedReturn[i] = 0;
-          }
-          rewardBuf[row + i] = r;
+          rewardBuf[row + i] = learnerReward(i, reward[i], term[i] === 1 || trunc[i] === 1);
           termBuf[row + i] = term[i];
           truncBuf[row + i] = trunc[i] & (term[i] ^ 1);
           if (truncBuf[row + i]) anyTrunc = true;
@@ -389,13 +386,7 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
           for (let i = 0; i < N; i++) {
             if (!infos._episode[i]) continue;
             const ep = infos.episode!;
-            ctx.log(globalStep, { 'charts/episodic_return': ep.r[i], 'charts/episodic_length': ep.l[i], 'charts/success_rate': ep.success[i] });
-            recentReturns.push(ep.r[i]);
-            recentSuccess.push(ep.success[i]);
-            if (recentReturns.length > 100) {
-              recentReturns.shift();
-              recentSuccess.shift();
-            }
+            logEpisode(globalStep, ep.r[i], ep.l[i], ep.success[i]);
           }
         }
       }
