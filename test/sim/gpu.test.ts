@@ -36,7 +36,15 @@ describe('counter RNG', () => {
     for (const x of [4091 * 4090, 16777215, 8191, 4091]) expect(pmod(Math.fround(x))).toBe(x % 4091);
   });
 
-  it('kernels draw exactly the numbers the JavaScript mirror draws', () => {
+  it('kernels compute bit-identical hash integers (and so the same uniforms) as the JavaScript mirror', () => {
+    const hk = envKeys(99, 1, 32);
+    const hsrc = `function (KEYS) { const i = this.thread.x; return rfHash(KEYS[i * 2.0], KEYS[i * 2.0 + 1.0], 17.0, 3.0, 2.0); }`;
+    for (const m of MODES) {
+      const k = runtimes.get(m)!.gpu.createKernel(hsrc, { output: [32] }) as unknown as (a: Float32Array) => Float32Array;
+      const out = k(hk);
+      for (let i = 0; i < 32; i++) expect(out[i], `${m} env ${i}`).toBe(counterHashInt(hk, i, 3 * 4091 + 17, 2));
+    }
+
     const keys = envKeys(123456789, 2, 64);
     const src = `function (KEYS) {
       const i = Math.floor(this.thread.x / 8.0); const c = this.thread.x - i * 8.0;
