@@ -15,6 +15,23 @@ import type { KernelEnvSpec } from '../../sim/gpu/spec.ts';
 
 export type { KernelEnvSpec };
 
+/**
+ * `read`/`write` for a JS core whose per-env state is the named typed-array fields, in state-row order;
+ * `reset` clears whatever bookkeeping the core keeps beside them when a row is written in.
+ */
+function fieldRows(fields: readonly string[], reset?: (core: BatchedCore, i: number) => void): Pick<KernelEnvSpec, 'read' | 'write'> {
+  const f = (core: BatchedCore, k: number): Float64Array => (core as unknown as Record<string, Float64Array>)[fields[k]];
+  return {
+    read(core, i, out, off) {
+      for (let k = 0; k < fields.length; k++) out[off + k] = f(core, k)[i];
+    },
+    write(core, i, src, off) {
+      for (let k = 0; k < fields.length; k++) f(core, k)[i] = src[off + k];
+      reset?.(core, i);
+    },
+  };
+}
+
 // ---------------------------------------------------------------- CartPole-v1
 export const cartPoleSpec: KernelEnvSpec = {
   id: 'classic/CartPole-v1',
@@ -47,21 +64,9 @@ export const cartPoleSpec: KernelEnvSpec = {
     return { step, obs, reset };
   },
   makeJsCore: (n, kwargs) => new CartPoleCore(n, parseCartPoleParams(envKwargs(kwargs))),
-  read(core, i, out, off) {
-    const c = core as CartPoleCore;
-    out[off] = c.x[i];
-    out[off + 1] = c.xDot[i];
-    out[off + 2] = c.theta[i];
-    out[off + 3] = c.thetaDot[i];
-  },
-  write(core, i, src, off) {
-    const c = core as CartPoleCore;
-    c.x[i] = src[off];
-    c.xDot[i] = src[off + 1];
-    c.theta[i] = src[off + 2];
-    c.thetaDot[i] = src[off + 3];
-    c.terminatedBefore[i] = 0;
-  },
+  ...fieldRows(['x', 'xDot', 'theta', 'thetaDot'], (core, i) => {
+    (core as CartPoleCore).terminatedBefore[i] = 0;
+  }),
   stateFromObs(obs, off, out, soff) {
     for (let k = 0; k < 4; k++) out[soff + k] = obs[off + k];
   },
@@ -109,17 +114,9 @@ export const pendulumSpec: KernelEnvSpec = {
     return { step, obs, reset };
   },
   makeJsCore: (n, kwargs) => new PendulumCore(n, parsePendulumParams(envKwargs(kwargs))),
-  read(core, i, out, off) {
-    const c = core as PendulumCore;
-    out[off] = c.theta[i];
-    out[off + 1] = c.thetaDot[i];
-  },
-  write(core, i, src, off) {
-    const c = core as PendulumCore;
-    c.theta[i] = src[off];
-    c.thetaDot[i] = src[off + 1];
-    c.lastU[i] = Number.NaN;
-  },
+  ...fieldRows(['theta', 'thetaDot'], (core, i) => {
+    (core as PendulumCore).lastU[i] = Number.NaN;
+  }),
   stateFromObs(obs, off, out, soff) {
     out[soff] = Math.atan2(obs[off + 1], obs[off]);
     out[soff + 1] = obs[off + 2];
@@ -166,16 +163,7 @@ const mountainCarRows: Pick<KernelEnvSpec, 'stateDim' | 'obsDim' | 'actDim' | 'r
   obsDim: 2,
   actDim: 1,
   resetDraws: 1,
-  read(core, i, out, off) {
-    const c = core as unknown as { position: Float64Array; velocity: Float64Array };
-    out[off] = c.position[i];
-    out[off + 1] = c.velocity[i];
-  },
-  write(core, i, src, off) {
-    const c = core as unknown as { position: Float64Array; velocity: Float64Array };
-    c.position[i] = src[off];
-    c.velocity[i] = src[off + 1];
-  },
+  ...fieldRows(['position', 'velocity']),
   stateFromObs(obs, off, out, soff) {
     for (let k = 0; k < 2; k++) out[soff + k] = obs[off + k];
   },
@@ -316,21 +304,8 @@ export const acrobotSpec: KernelEnvSpec = {
     return { step, obs, reset };
   },
   makeJsCore: (n, kwargs) => new AcrobotCore(n, parseAcrobotParams(envKwargs(kwargs))),
-  read(core, i, out, off) {
-    const c = core as AcrobotCore;
-    out[off] = c.theta1[i];
-    out[off + 1] = c.theta2[i];
-    out[off + 2] = c.theta1Dot[i];
-    out[off + 3] = c.theta2Dot[i];
-  },
   // The JS core's per-env generator is only used for torque noise, which the gpu backend refuses.
-  write(core, i, src, off) {
-    const c = core as AcrobotCore;
-    c.theta1[i] = src[off];
-    c.theta2[i] = src[off + 1];
-    c.theta1Dot[i] = src[off + 2];
-    c.theta2Dot[i] = src[off + 3];
-  },
+  ...fieldRows(['theta1', 'theta2', 'theta1Dot', 'theta2Dot']),
   /**
    * Angles over [−π, π), velocities over half the default limits (±2π, ±4.5π; a random policy stays
    * within ±1.7π, ±2.7π). Near the limits one RK4 step is ill-conditioned (∂θ2dot'/∂θ2 reaches ~400),
