@@ -1,0 +1,406 @@
+// @ts-check
+/**
+ * The in-page runtime of the web family. Plain JavaScript with no imports, evaluated as the body of
+ * `function (window, document) { … }` in both backends: the fast DOM (happy-dom, in Node) and Chromium
+ * (through playwright-core). Because the same source runs in both, refs, the accessibility-tree text, the
+ * widget behaviour and the DOM facts are computed identically — the backends differ only in how an action
+ * reaches the page (synthetic events here vs. Chromium's native input) and in layout (bboxes).
+ *
+ * It installs `window.__rf` with:
+ *   load(html)          replace the body, reset the episode's records, number the elements (refs)
+ *   check(action)       null if the action can apply now, else an error string (nothing changes)
+ *   act(action)         apply an action with synthetic events (the fast DOM; Chromium uses native input)
+ *   snapshot(withBbox)  { axtree, elements, facts, ids } (ids: ref → data-rf-id, privileged)
+ *
+ * Widget behaviour is declared on the task pages with data attributes, handled by delegated listeners:
+ *   data-rf-do="show"   data-rf-arg=ID data-rf-group=G  hide every [data-rf-member=G], show #ID (tabs, pages)
+ *   data-rf-do="toggle" data-rf-arg=ID                  flip #ID's hidden flag, set aria-expanded here
+ *   data-rf-do="hide"   data-rf-arg=ID                  hide #ID (dialog close)
+ *   data-rf-do="submit"                                 record a submission with every field's value
+ *   data-rf-do="record" data-rf-arg=KIND                record an event KIND
+ *   data-rf-do="search" data-rf-arg=INPUT_ID data-rf-results=ID   show #ID's children whose
+ *                                                       data-rf-query equals the input (trimmed, any case)
+ *   data-rf-do="suggest" data-rf-for=INPUT_ID           put this element's text in the input, clear the list
+ *   data-rf-autocomplete=LIST_ID data-rf-options=JSON   on input: list up to 5 options starting with the value
+ *   data-rf-enter=BUTTON_ID                             Enter on this element clicks #BUTTON_ID
+ * Elements that tasks need to recognise carry data-rf-id (never shown to the agent).
+ */
+/* global window, document */
+const W = window;
+const D = document;
+const rt = { nextRef: 0, clicks: [], events: [], submits: [], keys: [] };
+
+function collapse(s) {
+  return String(s ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function refOf(el) {
+  const r = el.getAttribute('data-rf-ref');
+  return r === null ? -1 : Number(r);
+}
+
+function idOf(el) {
+  const e = el && el.closest ? el.closest('[data-rf-id]') : null;
+  return e ? e.getAttribute('data-rf-id') : null;
+}
+
+function number() {
+  const all = D.body.getElementsByTagName('*');
+  for (let i = 0; i < all.length; i++) {
+    if (!all[i].hasAttribute('data-rf-ref')) all[i].setAttribute('data-rf-ref', String(rt.nextRef++));
+  }
+}
+
+function visible(el) {
+  for (let e = el; e && e !== D.body; e = e.parentElement) {
+    if (e.hidden) return false;
+    const st = e.getAttribute('style');
+    if (st && /display\s*:\s*none|visibility\s*:\s*hidden/.test(st)) return false;
+  }
+  return true;
+}
+
+const TEXT_INPUTS = { text: 1, password: 1, email: 1, search: 1, tel: 1, url: 1, number: 1 };
+
+function isTextbox(el) {
+  const tag = el.tagName;
+  if (tag === 'TEXTAREA') return true;
+  if (tag !== 'INPUT') return false;
+  const t = (el.getAttribute('type') || 'text').toLowerCase();
+  return TEXT_INPUTS[t] === 1;
+}
+
+function roleOf(el) {
+  const explicit = el.getAttribute('role');
+  if (explicit) return explicit;
+  switch (el.tagName) {
+    case 'BUTTON':
+      return 'button';
+    case 'A':
+      return 'link';
+    case 'SELECT':
+      return 'combobox';
+    case 'OPTION':
+      return 'option';
+    case 'TEXTAREA':
+      return 'textbox';
+    case 'LI':
+      return 'listitem';
+    case 'LABEL':
+      return 'LabelText';
+    case 'IMG':
+      return 'img';
+    case 'H1':
+    case 'H2':
+    case 'H3':
+    case 'H4':
+      return 'heading';
+    case 'INPUT': {
+      const t = (el.getAttribute('type') || 'text').toLowerCase();
+      if (t === 'checkbox' || t === 'radio') return t;
+      if (t === 'button' || t === 'submit') return 'button';
+      return TEXT_INPUTS[t] === 1 ? 'textbox' : 'generic';
+    }
+    default:
+      return null;
+  }
+}
+
+function ownText(el) {
+  let s = '';
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3) s += n.nodeValue;
+  return collapse(s);
+}
+
+function labelText(el) {
+  const id = el.getAttribute('id');
+  if (id) {
+    const labels = D.getElementsByTagName('label');
+    for (let i = 0; i < labels.length; i++) if (labels[i].getAttribute('for') === id) return collapse(labels[i].textContent);
+  }
+  const wrap = el.closest('label');
+  return wrap ? collapse(wrap.textContent) : '';
+}
+
+function nameOf(el, role) {
+  const aria = el.getAttribute('aria-label');
+  if (aria) return collapse(aria);
+  if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') {
+    const t = (el.getAttribute('type') || '').toLowerCase();
+    if (t === 'button' || t === 'submit') return collapse(el.value);
+    return labelText(el) || collapse(el.getAttribute('placeholder')) || collapse(el.getAttribute('title'));
+  }
+  if (el.tagName === 'IMG') return collapse(el.getAttribute('alt'));
+  if (role === 'StaticText' || role === 'LabelText') return ownText(el);
+  return collapse(el.textContent);
+}
+
+function fieldValue(el) {
+  if (el.tagName === 'SELECT') {
+    const o = el.options[el.selectedIndex];
+    return o ? collapse(o.textContent) : '';
+  }
+  return String(el.value ?? '');
+}
+
+/** Lines of the accessibility tree and the element records, in document order. */
+function walk(el, depth, withBbox, lines, elements, ids) {
+  for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+    if (!visible(c) || c.tagName === 'SCRIPT' || c.tagName === 'STYLE') continue;
+    let role = roleOf(c);
+    if (role === null && ownText(c) !== '') role = 'StaticText';
+    let childDepth = depth;
+    if (role !== null) {
+      const name = nameOf(c, role);
+      const ref = refOf(c);
+      let line = `${'  '.repeat(depth)}[${ref}] ${role} '${name}'`;
+      const rec = { ref, tag: c.tagName.toLowerCase(), role, text: name, value: null, checked: null, focused: false, bbox: null };
+      if (role === 'textbox' || role === 'combobox') {
+        rec.value = fieldValue(c);
+        line += ` value='${rec.value}'`;
+      }
+      if (role === 'checkbox' || role === 'radio') {
+        rec.checked = Boolean(c.checked);
+        line += c.checked ? ' checked' : ' unchecked';
+      }
+      if (role === 'option' && c.selected) line += ' selected';
+      if (role === 'textbox' && D.activeElement === c) {
+        rec.focused = true;
+        line += ' focused';
+      }
+      const exp = c.getAttribute('aria-expanded');
+      if (exp !== null) line += exp === 'true' ? ' expanded' : ' collapsed';
+      if (c.disabled) line += ' disabled';
+      if (withBbox) {
+        const b = c.getBoundingClientRect();
+        rec.bbox = [Math.round(b.left), Math.round(b.top), Math.round(b.width), Math.round(b.height)];
+      }
+      lines.push(line);
+      elements.push(rec);
+      const rid = c.getAttribute('data-rf-id');
+      if (rid !== null) ids[String(ref)] = rid;
+      childDepth = depth + 1;
+      // An interactive element's text is its name: do not repeat its children as separate lines.
+      if (role !== 'StaticText' && role !== 'LabelText' && role !== 'listitem' && role !== 'heading' && role !== 'combobox' && role !== 'list' && role !== 'tree' && role !== 'treeitem' && role !== 'group') continue;
+    }
+    walk(c, childDepth, withBbox, lines, elements, ids);
+  }
+}
+
+function facts() {
+  const values = {};
+  const checked = {};
+  const fields = D.body.querySelectorAll('input, select, textarea');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const id = f.getAttribute('data-rf-id');
+    if (id === null) continue;
+    const t = (f.getAttribute('type') || '').toLowerCase();
+    if (t === 'checkbox' || t === 'radio') checked[id] = Boolean(f.checked);
+    else values[id] = fieldValue(f);
+  }
+  const pages = D.body.querySelectorAll('[data-rf-page]');
+  let page = null;
+  for (let i = 0; i < pages.length; i++) if (visible(pages[i])) page = pages[i].getAttribute('data-rf-page');
+  const hiddenIds = [];
+  const tracked = D.body.querySelectorAll('[data-rf-track]');
+  for (let i = 0; i < tracked.length; i++) if (!visible(tracked[i])) hiddenIds.push(tracked[i].getAttribute('data-rf-track'));
+  return {
+    clicks: rt.clicks.slice(),
+    events: rt.events.slice(),
+    submits: rt.submits.slice(),
+    keys: rt.keys.slice(),
+    values,
+    checked,
+    focused: D.activeElement && D.activeElement !== D.body ? idOf(D.activeElement) : null,
+    page,
+    hidden: hiddenIds,
+  };
+}
+
+function allValues() {
+  const f = facts();
+  return { values: f.values, checked: f.checked };
+}
+
+function byId(id) {
+  return id ? D.getElementById(id) : null;
+}
+
+function onClick(ev) {
+  const t = ev.target;
+  if (!t || t.nodeType !== 1) return;
+  rt.clicks.push({ ref: refOf(t), id: idOf(t) });
+  const link = t.closest('a');
+  if (link) ev.preventDefault();
+  const el = t.closest('[data-rf-do]');
+  if (!el || el.disabled) return;
+  const verb = el.getAttribute('data-rf-do');
+  const arg = el.getAttribute('data-rf-arg');
+  if (verb === 'show') {
+    const group = el.getAttribute('data-rf-group');
+    const members = D.body.querySelectorAll(`[data-rf-member="${group}"]`);
+    for (let i = 0; i < members.length; i++) members[i].hidden = true;
+    const target = byId(arg);
+    if (target) target.hidden = false;
+    const tabs = D.body.querySelectorAll(`[data-rf-do="show"][data-rf-group="${group}"]`);
+    for (let i = 0; i < tabs.length; i++) if (tabs[i].getAttribute('aria-selected') !== null) tabs[i].setAttribute('aria-selected', tabs[i] === el ? 'true' : 'false');
+    rt.events.push({ kind: 'show', id: arg });
+  } else if (verb === 'toggle') {
+    const target = byId(arg);
+    if (target) {
+      target.hidden = !target.hidden;
+      el.setAttribute('aria-expanded', target.hidden ? 'false' : 'true');
+    }
+    rt.events.push({ kind: 'toggle', id: arg });
+  } else if (verb === 'hide') {
+    const target = byId(arg);
+    if (target) target.hidden = true;
+    rt.events.push({ kind: 'hide', id: arg });
+  } else if (verb === 'submit') {
+    rt.submits.push({ id: idOf(el), ...allValues() });
+  } else if (verb === 'record') {
+    rt.events.push({ kind: arg, id: idOf(el) });
+  } else if (verb === 'search') {
+    const input = byId(arg);
+    const results = byId(el.getAttribute('data-rf-results'));
+    const q = input ? collapse(input.value).toLowerCase() : '';
+    if (results) {
+      results.hidden = false;
+      for (let c = results.firstElementChild; c; c = c.nextElementSibling) {
+        c.hidden = collapse(c.getAttribute('data-rf-query')).toLowerCase() !== q || q === '';
+      }
+    }
+    rt.events.push({ kind: 'search', id: q });
+  } else if (verb === 'suggest') {
+    const input = byId(el.getAttribute('data-rf-for'));
+    if (input) {
+      input.value = collapse(el.textContent);
+      const list = byId(input.getAttribute('data-rf-autocomplete'));
+      if (list) list.innerHTML = '';
+    }
+    rt.events.push({ kind: 'suggest', id: collapse(el.textContent) });
+  }
+}
+
+function onInput(ev) {
+  const t = ev.target;
+  if (!t || t.nodeType !== 1) return;
+  const listId = t.getAttribute('data-rf-autocomplete');
+  if (!listId) return;
+  const list = byId(listId);
+  if (!list) return;
+  const q = String(t.value).toLowerCase();
+  const options = JSON.parse(t.getAttribute('data-rf-options') || '[]');
+  let html = '';
+  if (q !== '') {
+    let n = 0;
+    for (let i = 0; i < options.length && n < 5; i++) {
+      if (String(options[i]).toLowerCase().startsWith(q)) {
+        html += `<li role="option" data-rf-do="suggest" data-rf-for="${t.getAttribute('id')}">${options[i]}</li>`;
+        n++;
+      }
+    }
+  }
+  list.innerHTML = html;
+  number();
+}
+
+function onKeydown(ev) {
+  const t = ev.target;
+  if (!t || t.nodeType !== 1) return;
+  rt.keys.push({ key: ev.key, id: idOf(t) });
+  if (ev.key === 'Enter') {
+    const b = byId(t.getAttribute('data-rf-enter'));
+    if (b) b.click();
+  }
+}
+
+D.addEventListener('click', onClick);
+D.addEventListener('input', onInput);
+D.addEventListener('keydown', onKeydown);
+
+const KEYS = { Enter: 1, Escape: 1 };
+
+function resolve(action) {
+  if (!action || typeof action !== 'object') return { error: 'the action must be an object' };
+  if (action.type === 'scroll') return { el: null };
+  const list = D.body.querySelectorAll(`[data-rf-ref="${Number(action.ref)}"]`);
+  const el = list.length === 1 ? list[0] : null;
+  if (!el) return { error: `no element with ref ${JSON.stringify(action.ref)}` };
+  if (!visible(el)) return { error: `element ${action.ref} is not visible` };
+  if (el.disabled) return { error: `element ${action.ref} is disabled` };
+  if (action.type === 'fill' && !isTextbox(el)) return { error: `element ${action.ref} (${el.tagName.toLowerCase()}) is not a text field: fill needs an input or textarea` };
+  if (action.type === 'select') {
+    if (el.tagName !== 'SELECT') return { error: `element ${action.ref} (${el.tagName.toLowerCase()}) is not a select` };
+    const want = collapse(action.option);
+    for (let i = 0; i < el.options.length; i++) {
+      const o = el.options[i];
+      if (collapse(o.textContent) === want || o.value === want) return { el, optionValue: o.value };
+    }
+    return { error: `select ${action.ref} has no option ${JSON.stringify(action.option)}` };
+  }
+  if (action.type === 'press' && KEYS[action.key] !== 1) return { error: `key ${JSON.stringify(action.key)} is not supported (Enter, Escape)` };
+  return { el };
+}
+
+function mouse(el, type) {
+  el.dispatchEvent(new W.MouseEvent(type, { bubbles: true, cancelable: true, view: W }));
+}
+
+W.__rf = {
+  load(html) {
+    D.body.innerHTML = html;
+    rt.nextRef = 0;
+    rt.clicks = [];
+    rt.events = [];
+    rt.submits = [];
+    rt.keys = [];
+    if (D.activeElement && D.activeElement !== D.body && D.activeElement.blur) D.activeElement.blur();
+    W.scrollTo(0, 0);
+    number();
+  },
+  check(action) {
+    const r = resolve(action);
+    return r.error ? { error: r.error } : { error: null, optionValue: r.optionValue ?? null };
+  },
+  act(action) {
+    const r = resolve(action);
+    if (r.error) return r.error;
+    const el = r.el;
+    if (action.type === 'click') {
+      mouse(el, 'mousedown');
+      if (isTextbox(el) || el.tagName === 'SELECT') el.focus();
+      else if (el.tagName === 'LABEL') {
+        const ctl = el.getAttribute('for') ? byId(el.getAttribute('for')) : el.querySelector('input, textarea, select');
+        if (ctl && isTextbox(ctl)) ctl.focus();
+      }
+      mouse(el, 'mouseup');
+      el.click();
+    } else if (action.type === 'fill') {
+      el.focus();
+      el.value = String(action.text);
+      el.dispatchEvent(new W.Event('input', { bubbles: true }));
+    } else if (action.type === 'select') {
+      el.value = r.optionValue;
+      el.dispatchEvent(new W.Event('input', { bubbles: true }));
+      el.dispatchEvent(new W.Event('change', { bubbles: true }));
+    } else if (action.type === 'press') {
+      if (isTextbox(el) || el.tagName === 'SELECT') el.focus();
+      el.dispatchEvent(new W.KeyboardEvent('keydown', { key: action.key, bubbles: true, cancelable: true }));
+      el.dispatchEvent(new W.KeyboardEvent('keyup', { key: action.key, bubbles: true, cancelable: true }));
+    } else if (action.type === 'scroll') {
+      W.scrollBy(Number(action.dx) || 0, Number(action.dy) || 0);
+    }
+    number();
+    return null;
+  },
+  snapshot(withBbox) {
+    number();
+    const lines = [];
+    const elements = [];
+    const ids = {};
+    walk(D.body, 0, Boolean(withBbox), lines, elements, ids);
+    return { axtree: lines.join('\n'), elements, facts: facts(), ids };
+  },
+};
