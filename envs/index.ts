@@ -8,9 +8,10 @@ import type { VectorEnv } from '../sim/vector/vector_env.ts';
 import { classicRegistrations } from './classic/registry.ts';
 import { roboticsRegistrations } from './robotics/registry.ts';
 import { textworldRegistrations } from './textworld/registry.ts';
+import { webnavRegistrations } from './webnav/registry.ts';
 
 export function buildDefaultRegistry(): Registry {
-  return new Registry([...classicRegistrations, ...textworldRegistrations, ...roboticsRegistrations]);
+  return new Registry([...classicRegistrations, ...textworldRegistrations, ...roboticsRegistrations, ...webnavRegistrations]);
 }
 
 export const defaultRegistry: Registry = buildDefaultRegistry();

@@ -60,6 +60,8 @@ function visible(el) {
   return true;
 }
 
+const LEAF_ROLES = { button: 1, link: 1, textbox: 1, checkbox: 1, radio: 1, option: 1, img: 1, tab: 1, menuitem: 1, treeitem: 1 };
+
 const TEXT_INPUTS = { text: 1, password: 1, email: 1, search: 1, tel: 1, url: 1, number: 1 };
 
 function isTextbox(el) {
@@ -180,8 +182,8 @@ function walk(el, depth, withBbox, lines, elements, ids) {
       const rid = c.getAttribute('data-rf-id');
       if (rid !== null) ids[String(ref)] = rid;
       childDepth = depth + 1;
-      // An interactive element's text is its name: do not repeat its children as separate lines.
-      if (role !== 'StaticText' && role !== 'LabelText' && role !== 'listitem' && role !== 'heading' && role !== 'combobox' && role !== 'list' && role !== 'tree' && role !== 'treeitem' && role !== 'group') continue;
+      // A leaf control's text is its name: do not repeat its children as separate lines.
+      if (LEAF_ROLES[role] === 1) continue;
     }
     walk(c, childDepth, withBbox, lines, elements, ids);
   }
