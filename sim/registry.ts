@@ -13,7 +13,8 @@ import { RewardWrapper } from './wrappers/reward_wrapper.ts';
 import type { RewardFunction } from './reward.ts';
 import { TimeLimit } from './wrappers/time_limit.ts';
 
-const ID_RE = /^(?:([A-Za-z0-9_]+)\/)?([A-Za-z0-9_.]+?)(?:-v(\d+))?$/;
+// Gymnasium's id grammar: names may hold letters, digits, '_', ':', '.' and '-' (e.g. `webnav/click-button-v0`).
+const ID_RE = /^(?:([\w:-]+)\/)?([\w:.-]+?)(?:-v(\d+))?$/;
 
 export interface ParsedId {
   readonly family: string | undefined;

@@ -9,7 +9,9 @@ describe('default registry', () => {
     expect(listEnvs()).toEqual(expect.arrayContaining(['classic/CartPole-v1', 'classic/Pendulum-v1', 'classic/MountainCar-v0', 'classic/MountainCarContinuous-v0', 'classic/Acrobot-v1']));
   });
 
-  for (const id of listEnvs()) {
+  // The web family has structured observations (no flat vector form) and Chromium-backed ids; its ids get
+  // checkEnv, determinism and the expert checks in test/envs/webnav/.
+  for (const id of listEnvs().filter((i) => !i.startsWith('webnav/'))) {
     it(`${id} passes checkEnv`, () => {
       expect(() => checkEnv(make(id))).not.toThrow();
     });

@@ -20,6 +20,7 @@ describe('Registry', () => {
     expect(parseEnvId('classic/CartPole-v1')).toEqual({ family: 'classic', name: 'CartPole', version: 1 });
     expect(parseEnvId('CartPole')).toEqual({ family: undefined, name: 'CartPole', version: undefined });
     expect(() => parseEnvId('bad id!')).toThrow(/malformed env id 'bad id!'/);
+    expect(parseEnvId('webnav/click-button-v0')).toEqual({ family: 'webnav', name: 'click-button', version: 0 });
   });
 
   it('resolves an unversioned id to the latest version and a bare name to its family', () => {

@@ -214,7 +214,8 @@ function facts() {
     keys: rt.keys.slice(),
     values,
     checked,
-    focused: D.activeElement && D.activeElement !== D.body ? idOf(D.activeElement) : null,
+    // A focused element that got hidden has lost the focus (browsers' focus fixup).
+    focused: D.activeElement && D.activeElement !== D.body && visible(D.activeElement) ? idOf(D.activeElement) : null,
     page,
     hidden: hiddenIds,
   };
@@ -323,6 +324,7 @@ D.addEventListener('input', onInput);
 D.addEventListener('keydown', onKeydown);
 
 const KEYS = { Enter: 1, Escape: 1 };
+const FOCUSABLE = 'button, a[href], input, select, textarea, [tabindex]';
 
 function resolve(action) {
   if (!action || typeof action !== 'object') return { error: 'the action must be an object' };
@@ -371,12 +373,16 @@ W.__rf = {
     if (r.error) return r.error;
     const el = r.el;
     if (action.type === 'click') {
+      // As a browser does on mousedown: focus the nearest focusable element (a label passes it to its
+      // control), or drop the focus when there is none.
       mouse(el, 'mousedown');
-      if (isTextbox(el) || el.tagName === 'SELECT') el.focus();
-      else if (el.tagName === 'LABEL') {
-        const ctl = el.getAttribute('for') ? byId(el.getAttribute('for')) : el.querySelector('input, textarea, select');
-        if (ctl && isTextbox(ctl)) ctl.focus();
+      let target = el.closest(FOCUSABLE);
+      if (!target) {
+        const label = el.closest('label');
+        if (label) target = label.getAttribute('for') ? byId(label.getAttribute('for')) : label.querySelector('input, textarea, select');
       }
+      if (target) target.focus();
+      else if (D.activeElement && D.activeElement !== D.body && D.activeElement.blur) D.activeElement.blur();
       mouse(el, 'mouseup');
       el.click();
     } else if (action.type === 'fill') {
