@@ -1,6 +1,6 @@
 /**
- * DRRN-PPO: PPO (CleanRL `ppo.py` structure: Args → network → rollout → GAE → update) over the
- * admissible commands of text environments, with the DRRN scorer (drrn.ts) as the policy: the logits of
+ * DRRN-PPO: PPO over the admissible commands of text environments (the candidate-set PPO of
+ * agents/candidate_ppo.ts), with the DRRN scorer (drrn.ts) as the policy: the logits of
  * a state are the scores of its admissible commands, so the action set changes from step to step.
  *
  * What it needs from an env (any `Env<string, string>`, e.g. `textworld/ALFWorld-v0`): text observations,
@@ -20,35 +20,17 @@
 import { z } from 'zod';
 import type { Env, Info } from '../../sim/env.ts';
 import { deriveSeed, Rng } from '../../sim/rng.ts';
-import { computeGae } from '../gae.ts';
-import { Adam, clipGradNorm } from '../nn/adam.ts';
+import { type CandidateEvalResult, CandidatePpoArgs, type CandidatePolicy, type CandidateScores, type CandidateTrainResult, evaluateCandidatePolicy, pickCandidate, trainCandidatePpo } from '../candidate_ppo.ts';
+import type { Tensor } from '../nn/tensor.ts';
 import { type DrrnBatch, DrrnScorer } from './drrn.ts';
 import { TextHasher } from './features.ts';
 
 // ---------------------------------------------------------------- ARGS
-export const DrrnPpoArgs = z
-  .object({
-    totalTimesteps: z.number().int().positive().default(100_000).describe('total env steps'),
-    learningRate: z.number().positive().default(3e-3).describe('Adam learning rate'),
-    numEnvs: z.number().int().positive().default(16).describe('envs stepped together (one batched forward per step)'),
-    numSteps: z.number().int().positive().default(32).describe('steps per env per rollout'),
-    annealLr: z.boolean().default(false).describe('linearly anneal the learning rate to 0'),
-    gamma: z.number().min(0).max(1).default(0.97).describe('discount factor γ'),
-    gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE λ'),
-    numMinibatches: z.number().int().positive().default(4).describe('minibatches per epoch'),
-    updateEpochs: z.number().int().positive().default(4).describe('epochs over each rollout'),
-    normAdv: z.boolean().default(true).describe('normalise advantages per minibatch'),
-    clipCoef: z.number().positive().default(0.2).describe('surrogate clipping ε'),
-    clipVloss: z.boolean().default(true).describe('clip the value loss as in the PPO paper'),
-    entCoef: z.number().min(0).default(0).describe('entropy bonus coefficient'),
-    vfCoef: z.number().min(0).default(0.5).describe('value loss coefficient'),
-    maxGradNorm: z.number().positive().default(0.5).describe('global gradient-norm clip'),
-    buckets: z.number().int().positive().default(8192).describe('hash buckets of the n-gram features (embedding rows)'),
-    embedDim: z.number().int().positive().default(24).describe('embedding width d'),
-    hidden: z.number().int().positive().default(64).describe('hidden width of the score and value MLPs'),
-    seed: z.number().int().min(0).default(1).describe('seed of init, sampling, shuffles and env seeds'),
-  })
-  .strict();
+export const DrrnPpoArgs = CandidatePpoArgs.extend({
+  buckets: z.number().int().positive().default(8192).describe('hash buckets of the n-gram features (embedding rows)'),
+  embedDim: z.number().int().positive().default(24).describe('embedding width d'),
+  hidden: z.number().int().positive().default(64).describe('hidden width of the score and value MLPs'),
+}).strict();
 export type DrrnPpoArgs = z.infer<typeof DrrnPpoArgs>;
 
 export type TextEnv = Env<string, string, unknown>;
@@ -74,14 +56,14 @@ function admissibleOf(info: Info): readonly string[] {
 
 /** What the agent keeps about one running episode. */
 interface Episode {
-  goal: Int32Array;
-  context: Int32Array;
-  commands: readonly string[];
-  cands: Int32Array[];
+  readonly goal: Int32Array;
+  readonly context: Int32Array;
+  readonly commands: readonly string[];
+  readonly cands: Int32Array[];
 }
 
 /** A trained DRRN policy: hashing + scorer, acting on (goal, context, commands). */
-export class DrrnAgent {
+export class DrrnAgent implements CandidatePolicy<string, string, Episode> {
   constructor(
     readonly scorer: DrrnScorer,
     readonly hasher: TextHasher,
@@ -93,11 +75,14 @@ export class DrrnAgent {
     return { goal: this.hasher.features(goalOf(obs)), context: this.hasher.features(obs), commands, cands: commands.map((c) => this.hasher.features(c)) };
   }
 
-  /** Advance the episode memory after `command` produced `obs`. */
-  observe(ep: Episode, command: string, obs: string, info: Info): void {
-    ep.context = this.hasher.features(`${command} . ${obs}`);
-    ep.commands = admissibleOf(info);
-    ep.cands = ep.commands.map((c) => this.hasher.features(c));
+  /** The episode memory after `command` produced `obs`. */
+  next(ep: Episode, command: string, obs: string, info: Info): Episode {
+    const commands = admissibleOf(info);
+    return { goal: ep.goal, context: this.hasher.features(`${command} . ${obs}`), commands, cands: commands.map((c) => this.hasher.features(c)) };
+  }
+
+  candidates(ep: Episode): readonly string[] {
+    return ep.commands;
   }
 
   batch(eps: readonly Episode[]): DrrnBatch {
@@ -110,251 +95,50 @@ export class DrrnAgent {
     return { goals: eps.map((e) => e.goal), contexts: eps.map((e) => e.context), candOffsets, cands };
   }
 
+  forward(eps: readonly Episode[]): CandidateScores {
+    const b = this.batch(eps);
+    const { scores, values } = this.scorer.forward(b);
+    return { scores, values, candOffsets: b.candOffsets };
+  }
+
+  backward(dScores: Float32Array, dValues: Float32Array): void {
+    this.scorer.backward(dScores, dValues);
+  }
+
+  zeroGrad(): void {
+    this.scorer.zeroGrad();
+  }
+
+  params(): readonly Tensor[] {
+    return this.scorer.params();
+  }
+
+  grads(): readonly Tensor[] {
+    return this.scorer.grads();
+  }
+
   /** Choose a command index per episode: greedy (argmax score) or sampled from the softmax. */
   act(eps: readonly Episode[], greedy: boolean, rng: Rng): number[] {
-    const b = this.batch(eps);
-    const { scores } = this.scorer.forward(b);
-    return eps.map((_, i) => pick(scores, b.candOffsets[i], b.candOffsets[i + 1], greedy, rng).index);
+    const { scores, candOffsets } = this.forward(eps);
+    return eps.map((_, i) => pickCandidate(scores, candOffsets[i], candOffsets[i + 1], greedy, rng).index);
   }
 }
 
-/** Sample (or argmax) among scores[c0..c1); returns the index within the slice and its log-probability. */
-function pick(scores: Float32Array, c0: number, c1: number, greedy: boolean, rng: Rng): { index: number; logp: number } {
-  let max = -Infinity;
-  let best = 0;
-  for (let c = c0; c < c1; c++) {
-    if (scores[c] > max) {
-      max = scores[c];
-      best = c - c0;
-    }
-  }
-  let sum = 0;
-  for (let c = c0; c < c1; c++) sum += Math.exp(scores[c] - max);
-  const lse = max + Math.log(sum);
-  if (greedy) return { index: best, logp: scores[c0 + best] - lse };
-  let u = rng.random() * sum;
-  for (let c = c0; c < c1; c++) {
-    u -= Math.exp(scores[c] - max);
-    if (u < 0) return { index: c - c0, logp: scores[c] - lse };
-  }
-  return { index: c1 - 1 - c0, logp: scores[c1 - 1] - lse };
-}
-
-export interface DrrnTrainResult {
+export interface DrrnTrainResult extends CandidateTrainResult {
   readonly agent: DrrnAgent;
-  readonly globalStep: number;
-  readonly episodes: number;
-  /** Success rate of the last 100 training episodes. */
-  readonly recentSuccess: number;
-  readonly seconds: number;
 }
 
 export function trainDrrnPpo(argsIn: Partial<DrrnPpoArgs>, opts: DrrnTrainOptions): DrrnTrainResult {
   const args = DrrnPpoArgs.parse(argsIn);
   const rng = new Rng(deriveSeed(args.seed, 'drrn-ppo'));
-  const N = args.numEnvs;
-  const T = args.numSteps;
-  const batchSize = N * T;
-  const minibatchSize = Math.floor(batchSize / args.numMinibatches);
-  if (minibatchSize < 1) throw new RangeError(`numMinibatches ${args.numMinibatches} exceeds the batch size ${batchSize}`);
-  const numIterations = Math.floor(args.totalTimesteps / batchSize);
-  if (numIterations < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${batchSize})`);
-
+  const N = args.numEnvs * args.numSteps;
+  if (Math.floor(args.totalTimesteps / N) < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${N})`);
   // ---------------------------------------------------------------- NETWORK
   const hasher = new TextHasher({ buckets: args.buckets });
   const scorer = new DrrnScorer({ buckets: args.buckets, embedDim: args.embedDim, hidden: args.hidden, rng });
   const agent = new DrrnAgent(scorer, hasher);
-  const optimizer = new Adam(scorer.params(), scorer.grads(), { lr: args.learningRate, eps: 1e-5 });
-
-  // ---------------------------------------------------------------- STORAGE (time-major, k = t·N + i)
-  const stepEps: Episode[] = new Array(batchSize);
-  const actBuf = new Int32Array(batchSize);
-  const logprobBuf = new Float32Array(batchSize);
-  const rewardBuf = new Float32Array(batchSize);
-  const termBuf = new Uint8Array(batchSize);
-  const truncBuf = new Uint8Array(batchSize);
-  const valueBuf = new Float32Array(batchSize);
-  const finalValueBuf = new Float32Array(batchSize);
-  const advBuf = new Float32Array(batchSize);
-  const retBuf = new Float32Array(batchSize);
-  const idx = new Int32Array(batchSize);
-
-  const envs = Array.from({ length: N }, (_, i) => opts.makeEnv(i));
-  const eps: Episode[] = envs.map((env, i) => {
-    const [o, info] = env.reset({ seed: deriveSeed(args.seed, 'env', i) });
-    return agent.begin(o, info);
-  });
-  const recent: number[] = [];
-  let episodes = 0;
-  let globalStep = 0;
-  const started = performance.now();
-  const log = opts.log ?? (() => {});
-
-  for (let iteration = 1; iteration <= numIterations; iteration++) {
-    if (args.annealLr) optimizer.lr = (1 - (iteration - 1) / numIterations) * args.learningRate;
-
-    // ROLLOUT
-    for (let t = 0; t < T; t++) {
-      globalStep += N;
-      const row = t * N;
-      const b = agent.batch(eps);
-      const { scores, values } = scorer.forward(b);
-      const finals: { k: number; ep: Episode }[] = [];
-      for (let i = 0; i < N; i++) {
-        const k = row + i;
-        const { index, logp } = pick(scores, b.candOffsets[i], b.candOffsets[i + 1], false, rng);
-        stepEps[k] = eps[i];
-        actBuf[k] = index;
-        logprobBuf[k] = logp;
-        valueBuf[k] = values[i];
-        const command = eps[i].commands[index];
-        const [obs, reward, terminated, truncated, info] = envs[i].step(command);
-        rewardBuf[k] = reward;
-        termBuf[k] = terminated ? 1 : 0;
-        truncBuf[k] = truncated && !terminated ? 1 : 0;
-        if (terminated || truncated) {
-          const won = envs[i].success(envs[i].state());
-          recent.push(won ? 1 : 0);
-          if (recent.length > 100) recent.shift();
-          episodes++;
-          log(globalStep, { 'charts/success_rate': won ? 1 : 0 });
-          if (truncBuf[k]) {
-            // A time limit is not terminal: keep V(final state) to bootstrap from.
-            const fin = { ...eps[i], cands: [] as Int32Array[] };
-            agent.observe(fin, command, obs, info);
-            finals.push({ k, ep: fin });
-          }
-          const [o2, info2] = envs[i].reset();
-          eps[i] = agent.begin(o2, info2);
-        } else {
-          // Episodes are stored by reference: advance a copy.
-          const next = { ...eps[i] };
-          agent.observe(next, command, obs, info);
-          eps[i] = next;
-        }
-      }
-      if (finals.length > 0) {
-        const fv = scorer.forward(agent.batch(finals.map((f) => f.ep))).values;
-        finals.forEach((f, j) => (finalValueBuf[f.k] = fv[j]));
-      }
-    }
-
-    // GAE
-    const nextValue = Float32Array.from(scorer.forward(agent.batch(eps)).values);
-    computeGae(
-      { numSteps: T, numEnvs: N, gamma: args.gamma, gaeLambda: args.gaeLambda, rewards: rewardBuf, values: valueBuf, terminated: termBuf, truncated: truncBuf, finalValues: finalValueBuf, nextValue },
-      advBuf,
-      retBuf,
-    );
-
-    // UPDATE
-    for (let k = 0; k < batchSize; k++) idx[k] = k;
-    let pgLossSum = 0, vLossSum = 0, entSum = 0, klSum = 0, clipFracSum = 0, nMb = 0;
-    const M = minibatchSize;
-    const mbAdv = new Float32Array(M);
-    const dValue = new Float32Array(M);
-    for (let epoch = 0; epoch < args.updateEpochs; epoch++) {
-      rng.shuffle(idx);
-      for (let start = 0; start + M <= batchSize; start += M) {
-        const mbEps: Episode[] = new Array(M);
-        let aMean = 0;
-        for (let m = 0; m < M; m++) {
-          mbEps[m] = stepEps[idx[start + m]];
-          aMean += mbAdv[m] = advBuf[idx[start + m]];
-        }
-        aMean /= M;
-        if (args.normAdv && M > 1) {
-          let aVar = 0;
-          for (let m = 0; m < M; m++) aVar += (mbAdv[m] - aMean) ** 2;
-          const aStd = Math.sqrt(aVar / (M - 1));
-          for (let m = 0; m < M; m++) mbAdv[m] = (mbAdv[m] - aMean) / (aStd + 1e-8);
-        }
-        const b = agent.batch(mbEps);
-        const { scores, values } = scorer.forward(b);
-        const dScores = new Float32Array(scores.length);
-        let pgLoss = 0, entropy = 0, approxKl = 0, clipped = 0, vLoss = 0;
-        for (let m = 0; m < M; m++) {
-          const k = idx[start + m];
-          const c0 = b.candOffsets[m];
-          const c1 = b.candOffsets[m + 1];
-          // log-softmax over this state's candidates
-          let max = -Infinity;
-          for (let c = c0; c < c1; c++) if (scores[c] > max) max = scores[c];
-          let sum = 0;
-          for (let c = c0; c < c1; c++) sum += Math.exp(scores[c] - max);
-          const lse = max + Math.log(sum);
-          let ent = 0;
-          for (let c = c0; c < c1; c++) {
-            const lp = scores[c] - lse;
-            ent -= Math.exp(lp) * lp;
-          }
-          const newLogprob = scores[c0 + actBuf[k]] - lse;
-          const logratio = newLogprob - logprobBuf[k];
-          const ratio = Math.exp(logratio);
-          approxKl += ratio - 1 - logratio;
-          if (Math.abs(ratio - 1) > args.clipCoef) clipped++;
-          const adv = mbAdv[m];
-          const pg1 = -adv * ratio;
-          const pg2 = -adv * Math.min(Math.max(ratio, 1 - args.clipCoef), 1 + args.clipCoef);
-          pgLoss += Math.max(pg1, pg2);
-          entropy += ent;
-          const dLogp = (pg1 >= pg2 ? -adv * ratio : 0) / M;
-          const dEnt = -args.entCoef / M;
-          for (let c = c0; c < c1; c++) {
-            const lp = scores[c] - lse;
-            const p = Math.exp(lp);
-            // dlogπ(a)/dz_c = 1[c=a] − p_c;  dH/dz_c = −p_c (log p_c + H)
-            dScores[c] = dLogp * ((c - c0 === actBuf[k] ? 1 : 0) - p) + dEnt * (-p * (lp + ent));
-          }
-          // value loss (clipped as CleanRL)
-          const nv = values[m];
-          const ret = retBuf[k];
-          const unclipped = (nv - ret) ** 2;
-          const delta = nv - valueBuf[k];
-          const vClipped = valueBuf[k] + Math.min(Math.max(delta, -args.clipCoef), args.clipCoef);
-          const clippedLoss = (vClipped - ret) ** 2;
-          if (!args.clipVloss || unclipped >= clippedLoss) {
-            vLoss += unclipped;
-            dValue[m] = (args.vfCoef * (nv - ret)) / M;
-          } else {
-            vLoss += clippedLoss;
-            dValue[m] = delta > -args.clipCoef && delta < args.clipCoef ? (args.vfCoef * (vClipped - ret)) / M : 0;
-          }
-        }
-        scorer.zeroGrad();
-        scorer.backward(dScores, dValue);
-        clipGradNorm(scorer.grads(), args.maxGradNorm);
-        optimizer.step();
-        pgLossSum += pgLoss / M;
-        vLossSum += (0.5 * vLoss) / M;
-        entSum += entropy / M;
-        klSum += approxKl / M;
-        clipFracSum += clipped / M;
-        nMb++;
-      }
-    }
-
-    // LOGGING
-    const seconds = (performance.now() - started) / 1000;
-    log(globalStep, {
-      'losses/policy_loss': pgLossSum / nMb,
-      'losses/value_loss': vLossSum / nMb,
-      'losses/entropy': entSum / nMb,
-      'losses/approx_kl': klSum / nMb,
-      'losses/clipfrac': clipFracSum / nMb,
-      'charts/learning_rate': optimizer.lr,
-      'charts/recent_success_rate': recent.length > 0 ? recent.reduce((s, x) => s + x, 0) / recent.length : Number.NaN,
-      'charts/SPS': globalStep / Math.max(seconds, 1e-9),
-    });
-  }
-  for (const e of envs) e.close();
-  return {
-    agent,
-    globalStep,
-    episodes,
-    recentSuccess: recent.length > 0 ? recent.reduce((s, x) => s + x, 0) / recent.length : Number.NaN,
-    seconds: (performance.now() - started) / 1000,
-  };
+  const res = trainCandidatePpo(args, agent, rng, opts);
+  return { agent, ...res };
 }
 
 export interface TextEvalOptions {
@@ -367,55 +151,9 @@ export interface TextEvalOptions {
   readonly numEnvs?: number;
 }
 
-export interface TextEvalResult {
-  readonly episodes: number;
-  readonly successRate: number;
-  readonly meanLength: number;
-  /** Success rate per `info.taskType` reported at reset (when the env reports one). */
-  readonly perTask: Record<string, { episodes: number; successRate: number }>;
-}
+export type TextEvalResult = CandidateEvalResult;
 
-/** Run `episodes` episodes (episode j reset with `deriveSeed(seed, 'eval', j)`) and report success. */
+/** Run `episodes` episodes (episode j reset with `deriveSeed(seed, 'eval', j)`) and report success per `info.taskType`. */
 export function evaluateDrrn(agent: DrrnAgent, opts: TextEvalOptions): TextEvalResult {
-  const E = Math.min(opts.numEnvs ?? 16, opts.episodes);
-  const rng = new Rng(deriveSeed(opts.seed, 'eval-rng'));
-  const envs = Array.from({ length: E }, (_, i) => opts.makeEnv(i));
-  const per: Record<string, { episodes: number; wins: number }> = {};
-  let next = 0;
-  let wins = 0;
-  let lengthSum = 0;
-  const active: { env: TextEnv; ep: Episode; len: number; task: string }[] = [];
-  const start = (env: TextEnv): void => {
-    if (next >= opts.episodes) return;
-    const [o, info] = env.reset({ seed: deriveSeed(opts.seed, 'eval', next++) });
-    active.push({ env, ep: agent.begin(o, info), len: 0, task: typeof info.taskType === 'string' ? info.taskType : 'all' });
-  };
-  for (const env of envs) start(env);
-  while (active.length > 0) {
-    const choice = agent.act(active.map((a) => a.ep), opts.greedy ?? false, rng);
-    for (let j = active.length - 1; j >= 0; j--) {
-      const a = active[j];
-      const command = a.ep.commands[choice[j]];
-      const [obs, , term, trunc, info] = a.env.step(command);
-      a.len++;
-      if (term || trunc) {
-        const won = a.env.success(a.env.state());
-        wins += won ? 1 : 0;
-        lengthSum += a.len;
-        const p = (per[a.task] ??= { episodes: 0, wins: 0 });
-        p.episodes++;
-        p.wins += won ? 1 : 0;
-        active.splice(j, 1);
-        start(a.env);
-      } else {
-        const nextEp = { ...a.ep };
-        agent.observe(nextEp, command, obs, info);
-        a.ep = nextEp;
-      }
-    }
-  }
-  for (const e of envs) e.close();
-  const perTask: Record<string, { episodes: number; successRate: number }> = {};
-  for (const k of Object.keys(per).sort()) perTask[k] = { episodes: per[k].episodes, successRate: per[k].wins / per[k].episodes };
-  return { episodes: opts.episodes, successRate: wins / opts.episodes, meanLength: lengthSum / opts.episodes, perTask };
+  return evaluateCandidatePolicy(agent, opts);
 }
