@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|gpu|derl|viewer|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -13,8 +13,9 @@ import { benchRobotics } from './robotics.ts';
 import { benchTextworld } from './textworld.ts';
 import { benchText2Reward } from './text2reward.ts';
 import { benchTrain } from './train.ts';
+import { benchWebnav } from './webnav.ts';
 
-const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'gpu', 'derl', 'viewer', 'all'] as const;
+const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'webnav', 'gpu', 'derl', 'viewer', 'all'] as const;
 
 async function main(): Promise<void> {
   const program = new Command('bench')
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'webnav' || o.suite === 'all') result.webnav = benchWebnav({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'robotics' || o.suite === 'all') result.robotics = benchRobotics({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'gpu' || o.suite === 'all') result.gpu = await benchGpu({ quick: o.quick, mode: o.gpuMode, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'viewer' || o.suite === 'all') result.viewer = await benchViewer({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
