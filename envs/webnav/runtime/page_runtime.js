@@ -39,16 +39,44 @@ function refOf(el) {
   return r === null ? -1 : Number(r);
 }
 
+// No querySelector(All)/closest/live collections: happy-dom caches their results on the queried node
+// and keeps replaced subtrees alive through them (measured: ~2 MB leaked per episode), and plain walks
+// over these small pages are faster anyway.
+
+/** Call fn on every element below root, in document order. */
+function each(root, fn) {
+  for (let c = root.firstElementChild; c; c = c.nextElementSibling) {
+    fn(c);
+    each(c, fn);
+  }
+}
+
+/** Every element below root that passes pred, in document order. */
+function all(root, pred) {
+  const out = [];
+  each(root, (e) => {
+    if (pred(e)) out.push(e);
+  });
+  return out;
+}
+
+/** The nearest ancestor-or-self element that passes pred, or null. */
+function closest(el, pred) {
+  for (let e = el; e && e.nodeType === 1; e = e.parentElement) if (pred(e)) return e;
+  return null;
+}
+
+const hasAttr = (name) => (e) => e.hasAttribute(name);
+
 function idOf(el) {
-  const e = el && el.closest ? el.closest('[data-rf-id]') : null;
+  const e = el ? closest(el, hasAttr('data-rf-id')) : null;
   return e ? e.getAttribute('data-rf-id') : null;
 }
 
 function number() {
-  const all = D.body.getElementsByTagName('*');
-  for (let i = 0; i < all.length; i++) {
-    if (!all[i].hasAttribute('data-rf-ref')) all[i].setAttribute('data-rf-ref', String(rt.nextRef++));
-  }
+  each(D.body, (e) => {
+    if (!e.hasAttribute('data-rf-ref')) e.setAttribute('data-rf-ref', String(rt.nextRef++));
+  });
 }
 
 function visible(el) {
@@ -117,10 +145,10 @@ function ownText(el) {
 function labelText(el) {
   const id = el.getAttribute('id');
   if (id) {
-    const labels = D.getElementsByTagName('label');
-    for (let i = 0; i < labels.length; i++) if (labels[i].getAttribute('for') === id) return collapse(labels[i].textContent);
+    const labels = all(D.body, (e) => e.tagName === 'LABEL' && e.getAttribute('for') === id);
+    if (labels.length > 0) return collapse(labels[0].textContent);
   }
-  const wrap = el.closest('label');
+  const wrap = closest(el, (e) => e.tagName === 'LABEL');
   return wrap ? collapse(wrap.textContent) : '';
 }
 
@@ -137,9 +165,13 @@ function nameOf(el, role) {
   return collapse(el.textContent);
 }
 
+function optionsOf(select) {
+  return all(select, (e) => e.tagName === 'OPTION');
+}
+
 function fieldValue(el) {
   if (el.tagName === 'SELECT') {
-    const o = el.options[el.selectedIndex];
+    const o = optionsOf(el)[el.selectedIndex];
     return o ? collapse(o.textContent) : '';
   }
   return String(el.value ?? '');
@@ -192,7 +224,7 @@ function walk(el, depth, withBbox, lines, elements, ids) {
 function facts() {
   const values = {};
   const checked = {};
-  const fields = D.body.querySelectorAll('input, select, textarea');
+  const fields = all(D.body, (e) => e.tagName === 'INPUT' || e.tagName === 'SELECT' || e.tagName === 'TEXTAREA');
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     const id = f.getAttribute('data-rf-id');
@@ -201,11 +233,11 @@ function facts() {
     if (t === 'checkbox' || t === 'radio') checked[id] = Boolean(f.checked);
     else values[id] = fieldValue(f);
   }
-  const pages = D.body.querySelectorAll('[data-rf-page]');
+  const pages = all(D.body, hasAttr('data-rf-page'));
   let page = null;
   for (let i = 0; i < pages.length; i++) if (visible(pages[i])) page = pages[i].getAttribute('data-rf-page');
   const hiddenIds = [];
-  const tracked = D.body.querySelectorAll('[data-rf-track]');
+  const tracked = all(D.body, hasAttr('data-rf-track'));
   for (let i = 0; i < tracked.length; i++) if (!visible(tracked[i])) hiddenIds.push(tracked[i].getAttribute('data-rf-track'));
   return {
     clicks: rt.clicks.slice(),
@@ -234,19 +266,19 @@ function onClick(ev) {
   const t = ev.target;
   if (!t || t.nodeType !== 1) return;
   rt.clicks.push({ ref: refOf(t), id: idOf(t) });
-  const link = t.closest('a');
+  const link = closest(t, (e) => e.tagName === 'A');
   if (link) ev.preventDefault();
-  const el = t.closest('[data-rf-do]');
+  const el = closest(t, hasAttr('data-rf-do'));
   if (!el || el.disabled) return;
   const verb = el.getAttribute('data-rf-do');
   const arg = el.getAttribute('data-rf-arg');
   if (verb === 'show') {
     const group = el.getAttribute('data-rf-group');
-    const members = D.body.querySelectorAll(`[data-rf-member="${group}"]`);
+    const members = all(D.body, (e) => e.getAttribute('data-rf-member') === group);
     for (let i = 0; i < members.length; i++) members[i].hidden = true;
     const target = byId(arg);
     if (target) target.hidden = false;
-    const tabs = D.body.querySelectorAll(`[data-rf-do="show"][data-rf-group="${group}"]`);
+    const tabs = all(D.body, (e) => e.getAttribute('data-rf-do') === 'show' && e.getAttribute('data-rf-group') === group);
     for (let i = 0; i < tabs.length; i++) if (tabs[i].getAttribute('aria-selected') !== null) tabs[i].setAttribute('aria-selected', tabs[i] === el ? 'true' : 'false');
     rt.events.push({ kind: 'show', id: arg });
   } else if (verb === 'toggle') {
@@ -324,12 +356,16 @@ D.addEventListener('input', onInput);
 D.addEventListener('keydown', onKeydown);
 
 const KEYS = { Enter: 1, Escape: 1 };
-const FOCUSABLE = 'button, a[href], input, select, textarea, [tabindex]';
+function focusable(e) {
+  const t = e.tagName;
+  return t === 'BUTTON' || t === 'INPUT' || t === 'SELECT' || t === 'TEXTAREA' || (t === 'A' && e.hasAttribute('href')) || e.hasAttribute('tabindex');
+}
 
 function resolve(action) {
   if (!action || typeof action !== 'object') return { error: 'the action must be an object' };
   if (action.type === 'scroll') return { el: null };
-  const list = D.body.querySelectorAll(`[data-rf-ref="${Number(action.ref)}"]`);
+  const want = String(Number(action.ref));
+  const list = all(D.body, (e) => e.getAttribute('data-rf-ref') === want);
   const el = list.length === 1 ? list[0] : null;
   if (!el) return { error: `no element with ref ${JSON.stringify(action.ref)}` };
   if (!visible(el)) return { error: `element ${action.ref} is not visible` };
@@ -338,8 +374,9 @@ function resolve(action) {
   if (action.type === 'select') {
     if (el.tagName !== 'SELECT') return { error: `element ${action.ref} (${el.tagName.toLowerCase()}) is not a select` };
     const want = collapse(action.option);
-    for (let i = 0; i < el.options.length; i++) {
-      const o = el.options[i];
+    const options = optionsOf(el);
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
       if (collapse(o.textContent) === want || o.value === want) return { el, optionValue: o.value };
     }
     return { error: `select ${action.ref} has no option ${JSON.stringify(action.option)}` };
@@ -376,10 +413,10 @@ W.__rf = {
       // As a browser does on mousedown: focus the nearest focusable element (a label passes it to its
       // control), or drop the focus when there is none.
       mouse(el, 'mousedown');
-      let target = el.closest(FOCUSABLE);
+      let target = closest(el, focusable);
       if (!target) {
-        const label = el.closest('label');
-        if (label) target = label.getAttribute('for') ? byId(label.getAttribute('for')) : label.querySelector('input, textarea, select');
+        const label = closest(el, (e) => e.tagName === 'LABEL');
+        if (label) target = label.getAttribute('for') ? byId(label.getAttribute('for')) : all(label, (e) => e.tagName === 'INPUT' || e.tagName === 'TEXTAREA' || e.tagName === 'SELECT')[0];
       }
       if (target) target.focus();
       else if (D.activeElement && D.activeElement !== D.body && D.activeElement.blur) D.activeElement.blur();
