@@ -144,7 +144,7 @@ export function parseActionString(s: string): Parsed {
       if (want(2)) return { error: want(2)! };
       return validateAction({ type: 'scroll', dx: args[0], dy: args[1] });
     default:
-      return { error: `unknown action ${describeValue(name)}: use click, fill, select_option, press or scroll` };
+      return { error: `unknown action ${JSON.stringify(name)}: use click, fill, select_option, press or scroll` };
   }
 }
 
