@@ -3,7 +3,7 @@
  * metrics sink, checkpoint hooks and a progress callback. Agents know sim only; the run directory,
  * file formats and the progress bar live in cli/ and sim/io/.
  */
-import type { FusedRollout } from '../sim/gpu/fused_rollout.ts';
+import type { RolloutSource } from '../sim/rollout_source.ts';
 import type { VectorEnv } from '../sim/vector/vector_env.ts';
 
 /** A named tensor in a checkpoint (float32 / int32 / float64 data). */
@@ -29,11 +29,12 @@ export interface TrainContext {
   /** Training envs: `numEnvs` copies seeded from the run seed. */
   makeEnv(numEnvs: number, autoresetMode: 'next-step' | 'same-step'): VectorEnv;
   /**
-   * Present when the run uses the gpu backend (`--backend gpu`): a fused rollout over the same env
-   * (K steps of N envs with the actor and critic evaluated inside gpu.js kernels). Agents that can use
-   * it collect through it; the others ignore it.
+   * Present when rollouts are collected elsewhere: the gpu backend (`--backend gpu`, a fused rollout over
+   * the same env with the actor and critic evaluated inside gpu.js kernels) or BullMQ workers
+   * (`--workers redis://…`, cli/distributed_rollout.ts). Agents that can use it collect through it; the
+   * others ignore it.
    */
-  fusedRollout?(opts: { numEnvs: number; numSteps: number; hidden: readonly number[]; seed: number }): FusedRollout;
+  fusedRollout?(opts: { numEnvs: number; numSteps: number; hidden: readonly number[]; seed: number }): RolloutSource;
   /** Log scalars under CleanRL tag names (`charts/episodic_return`, `losses/value_loss`, …). */
   log(step: number, scalars: Record<string, number>): void;
   /** Called at iteration boundaries; returns true when a checkpoint should be written now. */

@@ -102,8 +102,8 @@ interface PpoState {
   discountedReturn?: number[];
   /** The (normalised) observation the next rollout starts from. */
   nextObs: number[];
-  /** The gpu backend's env rows and draw counter, and its running episode returns and lengths. */
-  fused?: FusedRolloutState;
+  /** The rollout source's state (gpu backend: env rows and draw counter; workers: shard env states), and its running episode returns and lengths. */
+  fused?: FusedRolloutState | object;
   fusedEpisodes?: { returns: number[]; lengths: number[] };
 }
 

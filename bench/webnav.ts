@@ -7,7 +7,8 @@
  * 2. experts: success over 100 seeded episodes per task on the fast DOM;
  * 3. the learning web agent (agents/web): one multi-task PPO agent trained on every task at once (env i
  *    runs task i mod #tasks), then evaluated greedily on 50 seeded episodes per task (seeds unseen in
- *    training), plus the number of tasks at ≥ 80 % success.
+ *    training), plus the number of tasks at ≥ 80 % success, a random-candidate baseline on the same
+ *    episodes, and the trained agent evaluated in Chromium on a few tasks (transfer from the fast DOM).
  */
 import { evaluateWebAgent, trainWebAgent, type WebEnv } from '../agents/web/web_agent.ts';
 import { TASK_NAMES } from '../envs/webnav/tasks/index.ts';
@@ -94,6 +95,20 @@ export function benchWebnav(opts: WebnavBenchOptions = {}): Record<string, unkno
     log(`webnav agent ${task}: ${(ev.successRate * 100).toFixed(0)} %`);
   }
   const atLeast80 = Object.values(perTask).filter((s) => s >= 0.8).length;
+  // Baseline: the same candidates chosen uniformly at random (an untrained agent's scores are ~0, and
+  // sampling from their softmax is uniform up to 1e-2).
+  const untrained = trainWebAgent({ totalTimesteps: 1, numEnvs: 1, numSteps: 1, numMinibatches: 1, updateEpochs: 1, seed: 2 }, { makeEnv: () => new WebNavEnv({ task: 'click-test' }) as unknown as WebEnv }).agent;
+  const randomPerTask: Record<string, number> = {};
+  for (const task of TASK_NAMES) {
+    randomPerTask[task] = evaluateWebAgent(untrained, { makeEnv: () => new WebNavEnv({ task }) as unknown as WebEnv, episodes: evalEpisodes, seed: 777, numEnvs: 10, greedy: false }).successRate;
+  }
+  // Transfer: the agent trained on the fast DOM, evaluated in Chromium on the same kind of held-out pages.
+  const chromiumTasks = quick ? ['click-button'] : ['click-button', 'login-user', 'search-engine', 'email-inbox'];
+  const chromiumPerTask: Record<string, number> = {};
+  for (const task of chromiumTasks) {
+    chromiumPerTask[task] = evaluateWebAgent(res.agent, { makeEnv: () => new WebNavEnv({ task, backend: 'chromium' }) as unknown as WebEnv, episodes: quick ? 3 : 10, seed: 778, numEnvs: 1, greedy: true }).successRate;
+    log(`webnav agent in chromium ${task}: ${(chromiumPerTask[task] * 100).toFixed(0)} %`);
+  }
   return {
     backendSpeed: { tasks: speed, minRatio: ratioMin, note: 'expert episodes, resets included; fast = happy-dom, chromium = playwright-core + Debian chromium' },
     experts,
@@ -105,6 +120,8 @@ export function benchWebnav(opts: WebnavBenchOptions = {}): Record<string, unkno
       evaluation: 'greedy, eval seeds derived from 777 (training resets draw from env RNGs seeded by 1)',
       successPerTask: perTask,
       tasksAtLeast80: atLeast80,
+      randomCandidateBaseline: randomPerTask,
+      chromiumTransfer: { episodesPerTask: quick ? 3 : 10, successPerTask: chromiumPerTask },
     },
   };
 }

@@ -25,6 +25,9 @@ import { writeFileAtomic } from '../sim/io/atomic.ts';
 import { MetricsWriter } from '../sim/io/metrics.ts';
 import { Rng, deriveSeed } from '../sim/rng.ts';
 import { type InnerJob, type InnerResult, defaultParallel, runInnerJobs } from './derl_inner.ts';
+import { RedisUrlError, parseRedisUrl, stripRedisPassword } from '../sim/distributed/connection.ts';
+import { JobClient } from '../sim/distributed/job_client.ts';
+import { type FlowExecutorStats, type InnerExecutor, flowExecutor } from './distributed_derl.ts';
 
 export const DerlConfig = z
   .object({
@@ -37,6 +40,7 @@ export const DerlConfig = z
     finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
     parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
+    workers: z.string().optional().describe('run the inner trainings on BullMQ workers through this Redis URL, one flow per iteration (default: worker threads here)'),
     timing: z.enum(['auto', 'episode', 'first', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'first' (every step, each primitive firing only its first time in an episode), 'step' (every step), 'auto' (episode for text worlds, step for robotics)"),
     out: z.string().optional().describe('run directory'),
     quiet: z.boolean().describe('no per-iteration lines'),
@@ -69,6 +73,7 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     .option('--final-episodes <n>', 'held-out evaluation episodes', int('--final-episodes'), 300)
     .option('--seed <s>', 'seed', int('--seed'), 1)
     .option('--parallel <n>', 'worker threads', int('--parallel'))
+    .option('--workers <url>', 'run inner trainings on `npm run worker` processes via Redis (redis://HOST:PORT), one BullMQ flow per iteration')
     .option('--timing <when>', 'when a formula pays: auto | episode | first | step', 'auto')
     .option('--out <dir>', 'run directory (default runs/derl__<env>__<seed>__<time>)')
     .option('--quiet', 'no per-iteration lines', false);
@@ -91,6 +96,14 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
   }
   const cfg = parsed.data;
   if (!listEnvs().includes(cfg.env)) throw new DerlArgsError(`--env: unknown env id '${cfg.env}'`);
+  if (cfg.workers !== undefined) {
+    try {
+      parseRedisUrl(cfg.workers, '--workers');
+    } catch (e) {
+      if (e instanceof RedisUrlError) throw new DerlArgsError(e.message);
+      throw e;
+    }
+  }
   try {
     primitiveFamilyFor(cfg.env);
   } catch (e) {
@@ -112,7 +125,7 @@ export interface DerlRunSummary {
   readonly seed: number;
   readonly best: { formula: string; validationScore: number } | null;
   readonly heldOut: { split: string; successRate: number; trainSeconds: number; envSteps: number } | null;
-  readonly compute: { innerRuns: number; innerEnvSteps: number; innerTrainSeconds: number; wallSeconds: number; parallel: number };
+  readonly compute: { innerRuns: number; innerEnvSteps: number; innerTrainSeconds: number; wallSeconds: number; parallel: number | 'workers'; distributed?: FlowExecutorStats & { redis: string } };
   readonly history: ReadonlyArray<{ iteration: number; meanScore: number; validFraction: number; bestScore: number | null }>;
 }
 
@@ -121,11 +134,38 @@ export async function runDerlSearch(cfg: DerlConfig, log: (m: string) => void = 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const dir = path.resolve(cfg.out ?? path.join('runs', `derl__${cfg.env.replace('/', '_')}__${cfg.seed}__${stamp}`));
   if (fs.existsSync(path.join(dir, 'summary.json'))) throw new DerlArgsError(`--out: '${dir}' already holds a finished DERL run`);
+  // Where inner trainings run: worker threads here (default), or BullMQ workers (one flow per iteration).
+  let client: JobClient | undefined;
+  if (cfg.workers !== undefined) {
+    try {
+      client = await JobClient.connect(cfg.workers, '--workers');
+    } catch (e) {
+      if (e instanceof RedisUrlError) throw new DerlArgsError(e.message);
+      throw e;
+    }
+  }
+  const flowStats: FlowExecutorStats = { flows: 0, innerJobs: 0, resubmitted: 0 };
+  try {
+    return await search(cfg, dir, log, client ? flowExecutor(client, cfg.seed, flowStats) : undefined, client ? { ...flowStats, redis: client.spec.display } : undefined, flowStats);
+  } finally {
+    await client?.close();
+  }
+}
+
+async function search(
+  cfg: DerlConfig,
+  dir: string,
+  log: (m: string) => void,
+  remote: InnerExecutor | undefined,
+  remoteInfo: (FlowExecutorStats & { redis: string }) | undefined,
+  flowStats: FlowExecutorStats,
+): Promise<{ dir: string; summary: DerlRunSummary }> {
   fs.mkdirSync(path.join(dir, 'reward'), { recursive: true });
-  writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify({ derl: cfg, createdAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
+  writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify({ derl: { ...cfg, workers: cfg.workers && stripRedisPassword(cfg.workers) }, createdAt: new Date().toISOString(), node: process.version }, null, 2)}\n`);
   const family = primitiveFamilyFor(cfg.env);
   const { validation, heldOut } = splitsFor(cfg.env);
   const parallel = cfg.parallel ?? defaultParallel(cfg.population);
+  const execute: InnerExecutor = remote ?? ((jobs) => runInnerJobs(jobs, parallel));
   const timing = cfg.timing === 'auto' ? (cfg.env.startsWith('textworld/') ? 'episode' : 'step') : cfg.timing;
   const metrics = new MetricsWriter(path.join(dir, 'metrics.jsonl'));
   const history = fs.openSync(path.join(dir, 'derl.jsonl'), 'w');
@@ -144,7 +184,7 @@ export async function runDerlSearch(cfg: DerlConfig, log: (m: string) => void = 
       const b: { jobs: InnerJob[]; keys: string[]; done: Promise<void> } = { jobs: [], keys: [], done: Promise.resolve() };
       b.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         batch = null;
-        const results = await runInnerJobs(b.jobs, parallel);
+        const results = await execute(b.jobs, Number(b.keys[0].split(':')[0]));
         results.forEach((r, k) => inner.set(b.keys[k], r));
       });
       batch = b;
@@ -190,7 +230,8 @@ export async function runDerlSearch(cfg: DerlConfig, log: (m: string) => void = 
     writeFileAtomic(path.join(dir, 'best_formula.txt'), `${result.best.formula}\n`);
     writeFileAtomic(path.join(dir, 'reward', 'reward.js'), `${formulaSource(result.best.formula, family)}\n`);
     log(`derl: best formula ${result.best.formula} (validation ${result.best.score.toFixed(3)}); final training ${cfg.finalSteps} steps, held-out ${heldOut}`);
-    const [final] = await runInnerJobs([{ envId: cfg.env, formula: result.best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing }], 1);
+    const finalJob: InnerJob = { envId: cfg.env, formula: result.best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing };
+    const [final] = remote ? await remote([finalJob], 'final') : await runInnerJobs([finalJob], 1);
     if ('error' in final) throw new Error(`derl: final training with the best formula failed: ${final.error}`);
     held = { split: heldOut, successRate: final.score, trainSeconds: Math.round(final.trainSeconds * 10) / 10, envSteps: final.envSteps };
     metrics.addScalar('derl/held_out_success', final.score, cfg.iterations, Date.now() / 1000);
@@ -201,7 +242,11 @@ export async function runDerlSearch(cfg: DerlConfig, log: (m: string) => void = 
     seed: cfg.seed,
     best: result.best ? { formula: result.best.formula, validationScore: result.best.score } : null,
     heldOut: held,
-    compute: { innerRuns, innerEnvSteps, innerTrainSeconds: Math.round(innerTrainSeconds), wallSeconds: Math.round((performance.now() - t0) / 100) / 10, parallel },
+    compute: {
+      innerRuns, innerEnvSteps, innerTrainSeconds: Math.round(innerTrainSeconds), wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
+      parallel: remote ? 'workers' : parallel,
+      ...(remoteInfo ? { distributed: { ...flowStats, redis: remoteInfo.redis } } : {}),
+    },
     history: result.history.map((h) => ({ iteration: h.iteration, meanScore: h.meanScore, validFraction: h.validFraction, bestScore: h.best?.score ?? null })),
   };
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

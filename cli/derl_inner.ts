@@ -53,6 +53,12 @@ export interface InnerResult {
   readonly envSteps: number;
   /** Reward-guard counters of the formula during training. */
   readonly guard?: { calls: number; errors: number; nonFinite: number };
+  /**
+   * A fingerprint of the trained policy beside the score: mean return of the validation episodes
+   * (robotics) or their mean length (text world). Executors are compared on it (local threads vs BullMQ
+   * workers must agree exactly), since tiny test budgets leave every score at 0.
+   */
+  readonly evalFingerprint?: number;
 }
 
 function formulaReward(envId: string, formula: string): GuardedReward {
@@ -78,7 +84,7 @@ export function runInnerJob(job: InnerJob): InnerResult {
     const trainSeconds = (performance.now() - t0) / 1000;
     const makeEval = (): TextEnv => make(job.envId, { kwargs: { split: job.evalSplit } }) as TextEnv;
     const ev = evaluateDrrn(res.agent, { makeEnv: makeEval, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') });
-    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined };
+    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined, evalFingerprint: ev.meanLength };
   }
   if (job.envId.startsWith('robotics/')) {
     const agent = AGENTS.ppo;
@@ -96,7 +102,7 @@ export function runInnerJob(job: InnerJob): InnerResult {
     const evalEnv = defaultRegistry.makeVec(job.envId, Math.min(20, job.evalEpisodes));
     const ev = evaluatePolicy(evalEnv, policy, job.evalEpisodes, deriveSeed(job.seed, 'eval'));
     evalEnv.close();
-    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: job.steps, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined };
+    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: job.steps, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined, evalFingerprint: ev.meanReturn };
   }
   throw new Error(`DERL inner loop: no trainer for '${job.envId}' (text world and robotics are supported)`);
 }

@@ -27,6 +27,9 @@ import { EpisodeRecorder } from '../viewer/recorder.ts';
 import { ViewerVectorEnv, sceneLayout } from '../viewer/tap.ts';
 import { type TrainConfig, TrainArgsError } from './train_args.ts';
 import { recordVideo } from './video.ts';
+import { JobClient } from '../sim/distributed/job_client.ts';
+import { RedisUrlError, stripRedisPassword } from '../sim/distributed/connection.ts';
+import { RemoteRollout } from './distributed_rollout.ts';
 import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
 
 export class StopRequested extends Error {}
@@ -207,7 +210,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     agent: cfg.agent,
     reward: rewardInfo,
     seed: cfg.seed,
-    train: { ...cfg, explicit: undefined, stopAfter: undefined },
+    train: { ...cfg, explicit: undefined, stopAfter: undefined, workers: cfg.workers && stripRedisPassword(cfg.workers) },
     agentArgs,
     versions: { node: process.version, rewardforge: '0.1.0' },
     createdAt: new Date().toISOString(),
@@ -262,8 +265,10 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   bar?.start(totalSteps, resumeFrom?.step ?? 0, { sps: '-', ret: '-', succ: '-' });
 
   // ---------------------------------------------------------------- BACKEND
-  const backend = await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined);
-  process.stderr.write(`train:env: backend ${describeBackend(backend.choice)}\n`);
+  const backend = cfg.workers !== undefined
+    ? await remoteBackend(cfg, envId, envKwargs, codeReward)
+    : await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined);
+  process.stderr.write(`train:env: backend ${backend.remote ? `workers (rollouts on BullMQ workers via ${backend.remote.client.spec.display}, ${cfg.rolloutShards} shards per iteration)` : describeBackend(backend.choice)}\n`);
 
   // ---------------------------------------------------------------- VIEWER
   let viewer: ViewerHost | undefined;
@@ -318,6 +323,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     policy = await agent.train(agentArgs as never, ctx);
   } catch (e) {
     await backend.runtime?.destroy();
+    await backend.remote?.client.close();
     viewerRun?.close();
     await viewer?.close();
     bar?.stop();
@@ -330,6 +336,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     throw e;
   }
   await backend.runtime?.destroy();
+  await backend.remote?.client.close();
   viewerRun?.close();
   await viewer?.close();
   bar?.stop();
@@ -367,6 +374,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     videos: videos.map((v) => path.relative(dir, v)),
     resumed: resuming,
     backend: backend.choice,
+    ...(backend.remote ? { rollouts: { where: 'workers', redis: backend.remote.client.spec.display, shards: cfg.rolloutShards, ...backend.remote.rollout?.stats } } : {}),
   };
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   process.stderr.write(
@@ -388,7 +396,7 @@ async function resolveBackend(
   agentArgs: Record<string, unknown>,
   envKwargs: Record<string, unknown>,
   hasCodeReward: boolean,
-): Promise<{ choice: BackendChoice; runtime?: GpuRuntime; make?: TrainContext['fusedRollout'] }> {
+): Promise<{ choice: BackendChoice; runtime?: GpuRuntime; make?: TrainContext['fusedRollout']; remote?: { client: JobClient; rollout?: RemoteRollout } }> {
   const requested = cfg.backend ?? 'js';
   if (requested === 'js') return { choice: { backend: 'js', requested } };
   const spec = KERNEL_SPECS.get(envId);
@@ -407,6 +415,35 @@ async function resolveBackend(
   }
   const maxEpisodeSteps = defaultRegistry.resolve(envId).maxEpisodeSteps ?? Number.POSITIVE_INFINITY;
   return { choice, runtime, make: (o) => new FusedRollout(spec!, runtime, { ...o, maxEpisodeSteps, kwargs: envKwargs }) };
+}
+
+/**
+ * `--workers URL`: PPO's rollouts go to BullMQ workers (cli/distributed_rollout.ts). Redis must answer
+ * now (a wrong URL fails here, before training); later outages are waited out.
+ */
+async function remoteBackend(
+  cfg: TrainConfig,
+  envId: string,
+  envKwargs: Record<string, unknown>,
+  codeReward: LoadedCodeReward | undefined,
+): Promise<{ choice: BackendChoice; runtime?: GpuRuntime; make: TrainContext['fusedRollout']; remote: { client: JobClient; rollout?: RemoteRollout } }> {
+  let client: JobClient;
+  try {
+    client = await JobClient.connect(cfg.workers!, '--workers');
+  } catch (e) {
+    if (e instanceof RedisUrlError) throw new TrainArgsError(e.message);
+    throw e;
+  }
+  const remote: { client: JobClient; rollout?: RemoteRollout } = { client };
+  const reward = codeReward ? { kind: 'code' as const, source: codeReward.code, sha256: codeReward.sha256 } : { kind: 'env' as const };
+  return {
+    choice: { backend: 'js', requested: cfg.backend ?? 'js', reason: 'rollouts on BullMQ workers (--workers)' },
+    remote,
+    make: (o) => {
+      remote.rollout = new RemoteRollout(client, { envId, envArgs: envKwargs, reward, numEnvs: o.numEnvs, numSteps: o.numSteps, shards: cfg.rolloutShards ?? 2, seed: o.seed });
+      return remote.rollout;
+    },
+  };
 }
 
 function describeBackend(c: BackendChoice): string {

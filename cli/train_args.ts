@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AGENT_NAMES } from '../agents/index.ts';
 import { listEnvs } from '../envs/index.ts';
 import { REWARD_SPEC_HELP, parseRewardSpec } from './reward_spec.ts';
+import { RedisUrlError, parseRedisUrl } from '../sim/distributed/connection.ts';
 
 /** What `npm run train:env` does with no flags. */
 export const DEFAULT_ENV = 'robotics/Reach-v0';
@@ -45,6 +46,8 @@ export const TrainConfigSchema = z.object({
   quiet: z.boolean().describe('no progress line'),
   backend: z.enum(BACKENDS).describe("rollout backend: js (batched JavaScript cores), gpu (fused gpu.js rollouts), auto (measure both, keep the faster)"),
   gpuMode: z.enum(GPU_MODES).describe('gpu.js mode for the gpu backend: auto (webgpu when an adapter answers, else webasm), webgpu, webasm, cpu'),
+  workers: z.string().optional().describe('collect PPO rollouts on BullMQ workers through this Redis URL (npm run worker); local when absent'),
+  rolloutShards: z.number().int().min(1).max(4096).optional().describe('rollout jobs per PPO iteration with --workers (the envs are split among them)'),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema> & {
   /** Flags given on the command line (others are defaults), so --resume can refuse changes. */
@@ -99,6 +102,8 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .option('--quiet', 'no progress line', false)
     .addOption(new Option('--backend <name>', 'rollout backend: js | gpu | auto (gpu: classic-control envs with ppo and the env reward)').default('js'))
     .addOption(new Option('--gpu-mode <mode>', `gpu.js mode: ${GPU_MODES.join(' | ')}`).default('auto'))
+    .option('--workers <url>', 'collect PPO rollouts on `npm run worker` processes through Redis: redis://HOST:PORT or rediss://… (README: Distributed)')
+    .option('--rollout-shards <n>', 'with --workers: rollout jobs per iteration (the envs are split among them)', intArg('--rollout-shards'), 2)
     .option('--list-envs', 'print the registered env ids and exit')
     .addOption(new Option('--stop-after <n>', 'stop after the first checkpoint at or past this step (for testing resume)').argParser(intArg('--stop-after')).hideHelp());
   try {
@@ -146,6 +151,16 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     }
     if (cfg.agent !== 'ppo') throw new TrainArgsError(`--backend ${cfg.backend}: fused gpu rollouts serve the ppo agent; got --agent ${cfg.agent} (use --backend js)`);
     if (cfg.reward !== 'env') throw new TrainArgsError(`--backend ${cfg.backend}: the gpu kernels compute the env's own reward; got --reward ${cfg.reward} (use --backend js)`);
+  }
+  if (cfg.workers !== undefined && !cfg.resume) {
+    try {
+      parseRedisUrl(cfg.workers, '--workers');
+    } catch (e) {
+      if (e instanceof RedisUrlError) throw new TrainArgsError(e.message);
+      throw e;
+    }
+    if (cfg.agent !== 'ppo') throw new TrainArgsError(`--workers: distributed rollouts serve the ppo agent; got --agent ${cfg.agent} (run dqn locally, or many dqn runs with npm run sweep -- --workers)`);
+    if (cfg.backend !== 'js') throw new TrainArgsError(`--workers: rollouts run on the workers' js cores; got --backend ${cfg.backend} (drop --backend or use --backend js)`);
   }
   if (cfg.viewer && !isLoopbackHost(cfg.viewerHost) && !cfg.viewerToken) {
     throw new TrainArgsError(`--viewer-host ${cfg.viewerHost}: exposing the viewer beyond this machine needs --viewer-token`);
