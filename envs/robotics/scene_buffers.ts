@@ -117,6 +117,8 @@ export function loadState(b: SceneBuffers, i: number, s: RoboticsState, objectNa
     b.drawer[2 * i + 1] = d.qvel;
     setV3(b.handle, 3 * i, d.handle.p, 'drawer.handle.p');
     setV3(b.handleInit, 3 * i, d.handleInit, 'drawer.handleInit');
+    // The drawer's base point follows from the handle's rest position (drawer_open.ts places both).
+    for (let k = 0; k < 3; k++) b.drawerBase[3 * i + k] = d.handleInit[k] - DRAWER.box.offset[k] - DRAWER.handle.offset[k];
   }
 }
 

@@ -1,0 +1,172 @@
+/**
+ * The Dopamine progress model's composition with the robotics family: multi-view vectors of robotics
+ * states (two camera renders + a fixed-width state vector), scripted-expert demonstrations with their
+ * true progress, GRM training on the training tasks, one-shot adaptation, and the correlation of the
+ * fused progress with true progress.
+ *
+ * True progress of a state is the expert staged reward's progress: `staged / maxStaged` before success,
+ * 1 on success (envs/robotics/tasks/*: r = staged/max − 1 before success). Subtask boundaries of a demo
+ * (for the step-wise labels) are the first states whose true progress reaches 1/3 and 2/3 — the role a
+ * human annotator plays in Robo-Dopamine.
+ */
+import fs from 'node:fs';
+import { make } from '../envs/index.ts';
+import { ExpertReward } from '../envs/robotics/expert_reward.ts';
+import { ROBOTICS_TASKS } from '../envs/robotics/registry.ts';
+import type { RoboticsState } from '../envs/robotics/state.ts';
+import { StateRenderer } from '../envs/robotics/state_render.ts';
+import type { TaskDef } from '../envs/robotics/task.ts';
+import { type Demo, demoPairs, Grm, viewFeatures } from '../rewards/dopamine/grm.ts';
+import { DopaminePotential } from '../rewards/dopamine/potential.ts';
+import { spearman } from '../rewards/vlm/spearman.ts';
+import type { Env } from '../sim/env.ts';
+import { decodeSafetensors, encodeSafetensors, type TensorMap } from '../sim/io/safetensors.ts';
+import { writeFileAtomic } from '../sim/io/atomic.ts';
+import { Rng } from '../sim/rng.ts';
+
+export const DOPAMINE_CAMERAS = ['front', 'side'] as const;
+export const RENDER_SIZE = 32;
+export const VIEW_SIDE = 8;
+/** ee (3) + pad joints (2) + goal (3) + two object slots (3 each) + drawer (qpos, handle xyz). */
+export const STATE_FEATURES = 18;
+export const VIEW_DIM = DOPAMINE_CAMERAS.length * VIEW_SIDE * VIEW_SIDE * 3 + STATE_FEATURES;
+export const TRAIN_TASKS = ['robotics/Reach-v0', 'robotics/Push-v0', 'robotics/PickPlace-v0', 'robotics/Stack-v0'];
+export const GRM_WEIGHTS = new URL('../rewards/dopamine/grm.safetensors', import.meta.url);
+
+export function taskDef(id: string): TaskDef {
+  const t = ROBOTICS_TASKS.find((x) => x.id === id);
+  if (!t) throw new RangeError(`dopamine: '${id}' is not a robotics task (${ROBOTICS_TASKS.map((x) => x.id).join(', ')})`);
+  return t;
+}
+
+/** The multi-view vector of robotics states of one task. */
+export class RoboticsViews {
+  private readonly renderer: StateRenderer;
+  private readonly extra = new Float32Array(STATE_FEATURES);
+
+  constructor(readonly task: TaskDef) {
+    this.renderer = new StateRenderer(task);
+  }
+
+  views(s: RoboticsState): Float32Array {
+    const frames = DOPAMINE_CAMERAS.map((c) => this.renderer.render(s, c, RENDER_SIZE, RENDER_SIZE));
+    const x = this.extra;
+    x.fill(0);
+    x.set(s.robot.ee.p, 0);
+    x[3] = s.robot.qpos[0] * 20;
+    x[4] = s.robot.qpos[1] * 20;
+    x.set(s.goal, 5);
+    const objs = this.task.objects.map((o) => (s as unknown as Record<string, { pose: { p: number[] } }>)[o.name]);
+    objs.slice(0, 2).forEach((o, k) => x.set(o.pose.p, 8 + 3 * k));
+    if (s.drawer) {
+      x[14] = s.drawer.qpos * 5;
+      x.set(s.drawer.handle.p, 15);
+    }
+    return viewFeatures(frames, VIEW_SIDE, x);
+  }
+}
+
+export interface RecordedEpisode {
+  readonly views: Float32Array[];
+  readonly progress: number[];
+  readonly success: boolean;
+}
+
+/**
+ * One episode of the scripted expert (noise 0) or a perturbed expert: with probability `noise` an
+ * action is uniform random, otherwise the expert's plus N(0, noise²). Stops at termination or the limit.
+ */
+export function recordEpisode(id: string, seed: number, noise = 0, views?: RoboticsViews): RecordedEpisode {
+  const task = taskDef(id);
+  const v = views ?? new RoboticsViews(task);
+  const env = make(id) as Env<Float32Array, Float32Array, RoboticsState>;
+  const expertReward = new ExpertReward(task);
+  const rng = new Rng(seed ^ 0x5f3759df);
+  env.reset({ seed });
+  let state = env.state();
+  const progressOf = (s: RoboticsState): number => {
+    const terms: Record<string, number> = {};
+    const r = expertReward.compute(s, [0, 0, 0, 0], s, terms);
+    return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
+  };
+  const out: RecordedEpisode = { views: [v.views(state)], progress: [progressOf(state)], success: false };
+  for (let t = 0; t < task.maxEpisodeSteps; t++) {
+    const a = Float32Array.from(task.expert(state));
+    if (noise > 0) {
+      const random = rng.random() < noise;
+      for (let k = 0; k < 4; k++) a[k] = Math.max(-1, Math.min(1, random ? rng.uniform(-1, 1) : a[k] + noise * rng.normal()));
+    }
+    const [, , term, trunc] = env.step(a);
+    state = env.state();
+    out.views.push(v.views(state));
+    out.progress.push(progressOf(state));
+    if (term || trunc) {
+      (out as { success: boolean }).success = env.success(state);
+      break;
+    }
+  }
+  env.close();
+  return out;
+}
+
+/** Subtask boundaries: the first states whose true progress reaches 1/3 and 2/3 (strictly inside). */
+export function boundariesOf(progress: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const level of [1 / 3, 2 / 3]) {
+    const t = progress.findIndex((p) => p >= level);
+    if (t > (out.at(-1) ?? 0) && t < progress.length - 1) out.push(t);
+  }
+  return out;
+}
+
+export function toDemo(ep: RecordedEpisode): Demo {
+  return { views: ep.views, boundaries: boundariesOf(ep.progress) };
+}
+
+/** Mean per-episode Spearman ρ between the fused progress and true progress (episodes whose true progress varies). */
+export function progressCorrelation(grm: Grm, episodes: readonly RecordedEpisode[], reference: RecordedEpisode): { meanSpearman: number; episodes: number } {
+  const pot = new DopaminePotential<object>(grm, () => new Float32Array(0), reference.views[0], reference.views[reference.views.length - 1]);
+  const rhos: number[] = [];
+  for (const ep of episodes) {
+    const phi = ep.views.map((v) => pot.progressOf(v));
+    const rho = spearman(phi, ep.progress);
+    if (Number.isFinite(rho)) rhos.push(rho);
+  }
+  return { meanSpearman: rhos.reduce((s, x) => s + x, 0) / Math.max(1, rhos.length), episodes: rhos.length };
+}
+
+export function saveGrm(grm: Grm, path: URL | string, meta: Record<string, string>): void {
+  const tensors: TensorMap = {};
+  for (const t of grm.params()) tensors[t.name!] = { dtype: 'F32', shape: [...t.shape], data: t.data.slice() };
+  writeFileAtomic(typeof path === 'string' ? path : path.pathname, encodeSafetensors(tensors, { viewDim: String(VIEW_DIM), ...meta }));
+}
+
+export function loadGrm(path: URL | string = GRM_WEIGHTS): Grm {
+  const file = typeof path === 'string' ? path : path.pathname;
+  if (!fs.existsSync(file)) throw new Error(`dopamine: no GRM weights at ${file}; run npm run train:grm`);
+  const { tensors, metadata } = decodeSafetensors(fs.readFileSync(file));
+  if (metadata.viewDim !== String(VIEW_DIM)) throw new Error(`dopamine: ${file} was trained on ${metadata.viewDim}-wide views, this build makes ${VIEW_DIM}`);
+  const grm = new Grm({ inputDim: VIEW_DIM, rng: new Rng(0) });
+  for (const t of grm.params()) {
+    const src = tensors[t.name!];
+    if (!src || src.data.length !== t.data.length) throw new Error(`dopamine: ${file} lacks or mis-sizes tensor ${t.name}`);
+    t.data.set(src.data as Float32Array);
+  }
+  return grm;
+}
+
+/** A copy of `base` fine-tuned on the pairs of one demonstration (one-shot adaptation). */
+export function adaptOneShot(base: Grm, demo: Demo, opts: { epochs?: number; seed?: number } = {}): Grm {
+  const rng = new Rng(opts.seed ?? 0);
+  const g = new Grm({ inputDim: base.inputDim, rng });
+  g.copyFrom(base);
+  g.fit(demoPairsOf(demo), { epochs: opts.epochs ?? 60, batch: 64, lr: 5e-4, rng });
+  return g;
+}
+
+
+export const PER_SUBTASK = 4;
+
+export function demoPairsOf(demo: Demo): ReturnType<typeof demoPairs> {
+  return demoPairs(demo, PER_SUBTASK);
+}
