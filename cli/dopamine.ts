@@ -17,7 +17,8 @@ import type { RoboticsState } from '../envs/robotics/state.ts';
 import { StateRenderer } from '../envs/robotics/state_render.ts';
 import type { TaskDef } from '../envs/robotics/task.ts';
 import { type Demo, demoPairs, Grm, viewFeatures } from '../rewards/dopamine/grm.ts';
-import { DopaminePotential } from '../rewards/dopamine/potential.ts';
+import { DopaminePotential, dopamineShaping } from '../rewards/dopamine/potential.ts';
+import type { RewardFunction } from '../sim/reward.ts';
 import { spearman } from '../rewards/vlm/spearman.ts';
 import type { Env } from '../sim/env.ts';
 import { decodeSafetensors, encodeSafetensors, type TensorMap } from '../sim/io/safetensors.ts';
@@ -67,6 +68,8 @@ export class RoboticsViews {
 }
 
 export interface RecordedEpisode {
+  /** The state snapshots, first (reset) to last. */
+  readonly states: RoboticsState[];
   readonly views: Float32Array[];
   readonly progress: number[];
   readonly success: boolean;
@@ -89,7 +92,7 @@ export function recordEpisode(id: string, seed: number, noise = 0, views?: Robot
     const r = expertReward.compute(s, [0, 0, 0, 0], s, terms);
     return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
   };
-  const out: RecordedEpisode = { views: [v.views(state)], progress: [progressOf(state)], success: false };
+  const out: RecordedEpisode = { states: [state], views: [v.views(state)], progress: [progressOf(state)], success: false };
   for (let t = 0; t < task.maxEpisodeSteps; t++) {
     const a = Float32Array.from(task.expert(state));
     if (noise > 0) {
@@ -98,6 +101,7 @@ export function recordEpisode(id: string, seed: number, noise = 0, views?: Robot
     }
     const [, , term, trunc] = env.step(a);
     state = env.state();
+    out.states.push(state);
     out.views.push(v.views(state));
     out.progress.push(progressOf(state));
     if (term || trunc) {
@@ -169,4 +173,72 @@ export const PER_SUBTASK = 4;
 
 export function demoPairsOf(demo: Demo): ReturnType<typeof demoPairs> {
   return demoPairs(demo, PER_SUBTASK);
+}
+
+/** Save a demonstration (its state snapshots) as JSON, for `--reward dopamine --demo PATH`. */
+export function saveDemo(file: string, taskId: string, ep: RecordedEpisode): void {
+  writeFileAtomic(file, `${JSON.stringify({ format: 'rewardforge-demo-v1', task: taskId, states: ep.states })}\n`);
+}
+
+/** Load a demonstration saved by `saveDemo` (or written by hand: state snapshots of one task). */
+export function loadDemo(file: string, taskId: string): RecordedEpisode {
+  let doc: { format?: unknown; task?: unknown; states?: unknown };
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--demo ${file}: cannot read a JSON demo (${(e as Error).message})`);
+  }
+  if (doc.format !== 'rewardforge-demo-v1') throw new Error(`--demo ${file}: format must be 'rewardforge-demo-v1', got ${JSON.stringify(doc.format)}`);
+  if (doc.task !== taskId) throw new Error(`--demo ${file}: the demo is of task ${JSON.stringify(doc.task)}, the run trains ${taskId}`);
+  if (!Array.isArray(doc.states) || doc.states.length < 3) throw new Error(`--demo ${file}: states must be an array of at least 3 state snapshots`);
+  const task = taskDef(taskId);
+  const views = new RoboticsViews(task);
+  const expertReward = new ExpertReward(task);
+  const states = doc.states as RoboticsState[];
+  const out: RecordedEpisode = { states, views: [], progress: [], success: false };
+  states.forEach((s, i) => {
+    try {
+      out.views.push(views.views(s));
+      const r = expertReward.compute(s, [0, 0, 0, 0], s, {});
+      out.progress.push(r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1)));
+    } catch (e) {
+      throw new Error(`--demo ${file}: states[${i}] is not a ${taskId} state snapshot (${(e as Error).message})`);
+    }
+  });
+  return out;
+}
+
+export interface LoadedDopamine {
+  readonly reward: RewardFunction;
+  readonly potential: DopaminePotential<RoboticsState>;
+  /** What summary.json records. */
+  readonly info: Record<string, unknown>;
+}
+
+/**
+ * `--reward dopamine`: the shipped GRM, adapted one-shot on the demo (`demoPath`, else one scripted-expert
+ * episode of the task, seed `demoSeed`), as PBRS r̃ = r + γΦ(s') − Φ(s) with the learner's γ. Use it with
+ * rewardMode 'add' over the env's gold reward (sparse by default).
+ */
+export function loadDopamineReward(envId: string, gamma: number, opts: { demoPath?: string; demoSeed?: number } = {}): LoadedDopamine {
+  const task = taskDef(envId);
+  const base = loadGrm();
+  const demo = opts.demoPath ? loadDemo(opts.demoPath, envId) : recordEpisode(envId, opts.demoSeed ?? 424_242);
+  const adapted = adaptOneShot(base, toDemo(demo));
+  const views = new RoboticsViews(task);
+  const potential = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
+  const reward = dopamineShaping(potential, gamma) as RewardFunction;
+  return {
+    reward,
+    potential,
+    info: {
+      kind: 'dopamine',
+      generator: 'grm (rewards/dopamine/grm.safetensors, one-shot adapted)',
+      demo: opts.demoPath ?? `scripted expert, seed ${opts.demoSeed ?? 424_242}`,
+      demoSteps: demo.views.length - 1,
+      gamma,
+      cameras: [...DOPAMINE_CAMERAS],
+      potential: 'mean of forward-anchored (START → s) and backward-anchored (GOAL → s) progress; START/GOAL = first/last demo state',
+    },
+  };
 }

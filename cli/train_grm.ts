@@ -6,12 +6,14 @@
  * the training tasks and of a new task (DrawerOpen) before and after one-shot adaptation.
  *
  *   npm run train:grm -- [--demos 30] [--epochs 15] [--seed 1] [--out FILE] [--json]
+ *   npm run train:grm -- --record-demo robotics/DrawerOpen-v0 [--seed 7] --out demo.json   (one scripted-expert demo
+ *                                                           for `train:env --reward dopamine --demo demo.json`)
  */
 import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
 import { Grm } from '../rewards/dopamine/grm.ts';
 import { Rng } from '../sim/rng.ts';
-import { adaptOneShot, demoPairsOf, GRM_WEIGHTS, progressCorrelation, recordEpisode, saveGrm, toDemo, TRAIN_TASKS, VIEW_DIM } from './dopamine.ts';
+import { adaptOneShot, demoPairsOf, GRM_WEIGHTS, progressCorrelation, recordEpisode, saveDemo, saveGrm, taskDef, toDemo, TRAIN_TASKS, VIEW_DIM } from './dopamine.ts';
 
 export const ADAPT_TASK = 'robotics/DrawerOpen-v0';
 
@@ -72,8 +74,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed', int('--seed', 0), 1)
     .option('--out <file>', 'weights file (default rewards/dopamine/grm.safetensors)')
     .option('--json', 'print the report as JSON', false)
+    .option('--record-demo <id>', 'instead of training: record one scripted-expert demo of a robotics task to --out')
     .exitOverride();
-  let o: { demos: number; epochs: number; seed: number; out?: string; json: boolean };
+  let o: { demos: number; epochs: number; seed: number; out?: string; json: boolean; recordDemo?: string };
   try {
     program.parse(argv, { from: 'user' });
     o = program.opts();
@@ -82,6 +85,22 @@ export async function main(argv: string[]): Promise<number> {
     if (code === 0) return 0;
     process.stderr.write(`train:grm: ${(e as Error).message}\n`);
     return 2;
+  }
+  if (o.recordDemo !== undefined) {
+    if (!o.out) {
+      process.stderr.write('train:grm: --record-demo needs --out FILE\n');
+      return 2;
+    }
+    try {
+      taskDef(o.recordDemo);
+    } catch (e) {
+      process.stderr.write(`train:grm: --record-demo: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const ep = recordEpisode(o.recordDemo, o.seed);
+    saveDemo(o.out, o.recordDemo, ep);
+    process.stdout.write(`train:grm: recorded a ${ep.states.length - 1}-step ${ep.success ? 'successful' : 'unsuccessful'} expert demo of ${o.recordDemo} to ${o.out}\n`);
+    return 0;
   }
   const { report } = trainGrm({ ...o, log: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`);

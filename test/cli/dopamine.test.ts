@@ -1,6 +1,10 @@
 /** Dopamine composition: demos with true progress, the shipped GRM loads, one-shot adaptation helps. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adaptOneShot, boundariesOf, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
+import { adaptOneShot, boundariesOf, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
+import { main as trainGrmMain } from '../../cli/train_grm.ts';
 
 describe('dopamine demos and model', () => {
   it('an expert demo ends in success with true progress 1, and subtask boundaries split it', () => {
@@ -28,4 +32,24 @@ describe('dopamine demos and model', () => {
   it('refuses missing or mismatched weights naming the file', () => {
     expect(() => loadGrm('/nonexistent/grm.safetensors')).toThrow(/no GRM weights at \/nonexistent/);
   });
+
+  it('a recorded demo file round-trips into the Dopamine reward; bad demo files are refused naming the problem', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-demo-'));
+    const file = path.join(dir, 'demo.json');
+    expect(await trainGrmMain(['--record-demo', 'robotics/DrawerOpen-v0', '--seed', '3', '--out', file])).toBe(0);
+    const d = loadDemo(file, 'robotics/DrawerOpen-v0');
+    expect(d.progress.at(-1)).toBe(1);
+    const r = loadDopamineReward('robotics/DrawerOpen-v0', 0.95, { demoPath: file });
+    expect(r.info.demo).toBe(file);
+    const s0 = d.states[0];
+    const s1 = d.states[d.states.length - 1];
+    // PBRS: F = γΦ(s') − Φ(s), and Φ is higher at the demo's goal than at its start.
+    const f = r.reward.compute(s0, [0, 0, 0, 0], s1, {}, { terminated: false, truncated: false });
+    expect(f).toBeCloseTo(0.95 * r.potential.phi(s1) - r.potential.phi(s0), 5);
+    expect(r.potential.phi(s1)).toBeGreaterThan(r.potential.phi(s0) + 0.5);
+    expect(() => loadDemo(file, 'robotics/Push-v0')).toThrow(/the demo is of task "robotics\/DrawerOpen-v0"/);
+    fs.writeFileSync(file, '{"format":"rewardforge-demo-v1","task":"robotics/DrawerOpen-v0","states":[{},{},{}]}');
+    expect(() => loadDemo(file, 'robotics/DrawerOpen-v0')).toThrow(/states\[0\] is not a robotics\/DrawerOpen-v0 state snapshot/);
+    expect(await trainGrmMain(['--record-demo', 'robotics/Nope-v0', '--out', file])).toBe(2);
+  }, 60_000);
 });
