@@ -16,27 +16,43 @@ import type { Env, Info } from '../sim/env.ts';
 import { deriveSeed, Rng } from '../sim/rng.ts';
 import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
+import { PpoArgs } from './ppo.ts';
 import type { Tensor } from './nn/tensor.ts';
 
 // ---------------------------------------------------------------- ARGS
-export const CandidatePpoArgs = z
-  .object({
-    totalTimesteps: z.number().int().positive().default(100_000).describe('total env steps'),
-    learningRate: z.number().positive().default(3e-3).describe('Adam learning rate'),
-    numEnvs: z.number().int().positive().default(16).describe('envs stepped together (one batched forward per step)'),
-    numSteps: z.number().int().positive().default(32).describe('steps per env per rollout'),
-    annealLr: z.boolean().default(false).describe('linearly anneal the learning rate to 0'),
-    gamma: z.number().min(0).max(1).default(0.97).describe('discount factor γ'),
-    gaeLambda: z.number().min(0).max(1).default(0.95).describe('GAE λ'),
-    numMinibatches: z.number().int().positive().default(4).describe('minibatches per epoch'),
-    updateEpochs: z.number().int().positive().default(4).describe('epochs over each rollout'),
-    normAdv: z.boolean().default(true).describe('normalise advantages per minibatch'),
-    clipCoef: z.number().positive().default(0.2).describe('surrogate clipping ε'),
-    clipVloss: z.boolean().default(true).describe('clip the value loss as in the PPO paper'),
-    entCoef: z.number().min(0).default(0).describe('entropy bonus coefficient'),
-    vfCoef: z.number().min(0).default(0.5).describe('value loss coefficient'),
-    maxGradNorm: z.number().positive().default(0.5).describe('global gradient-norm clip'),
-    seed: z.number().int().min(0).default(1).describe('seed of init, sampling, shuffles and env seeds'),
+/** A PPO argument with another default (same type, bounds and description). */
+export function withDefault<T extends z.ZodDefault<z.ZodType>>(field: T, value: z.output<T>): z.ZodDefault<z.ZodType<z.output<T>>> {
+  return (field.unwrap() as z.ZodType<z.output<T>>).default(value as never).describe(field.description ?? '') as never;
+}
+
+/** PPO's arguments that candidate-set PPO uses (agents/ppo.ts), with defaults for text and web agents. */
+export const CandidatePpoArgs = PpoArgs.pick({
+  totalTimesteps: true,
+  learningRate: true,
+  numEnvs: true,
+  numSteps: true,
+  annealLr: true,
+  gamma: true,
+  gaeLambda: true,
+  numMinibatches: true,
+  updateEpochs: true,
+  normAdv: true,
+  clipCoef: true,
+  clipVloss: true,
+  entCoef: true,
+  vfCoef: true,
+  maxGradNorm: true,
+  seed: true,
+})
+  .extend({
+    totalTimesteps: withDefault(PpoArgs.shape.totalTimesteps, 100_000),
+    learningRate: withDefault(PpoArgs.shape.learningRate, 3e-3),
+    numEnvs: withDefault(PpoArgs.shape.numEnvs, 16).describe('envs stepped together (one batched forward per step)'),
+    numSteps: withDefault(PpoArgs.shape.numSteps, 32),
+    annealLr: withDefault(PpoArgs.shape.annealLr, false),
+    gamma: withDefault(PpoArgs.shape.gamma, 0.97),
+    entCoef: withDefault(PpoArgs.shape.entCoef, 0),
+    seed: withDefault(PpoArgs.shape.seed, 1),
   })
   .strict();
 export type CandidatePpoArgs = z.infer<typeof CandidatePpoArgs>;

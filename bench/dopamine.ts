@@ -10,19 +10,16 @@
  *    - sparse: the success reward alone,
  *    - dopamine: sparse + γΦ(s') − Φ(s) with the adapted model's fused progress (PBRS, the learner's γ),
  *    - naive: sparse + Φ(s') (progress fed as reward, not potential-based — the "semantic trap"),
- *    judged by the env's success predicate over 20 deterministic evaluation episodes, with the mean final
- *    true progress of those episodes (what the naive agent does instead of finishing).
+ *    judged by the env's success predicate over 20 deterministic evaluation episodes (mean return of those
+ *    episodes under the sparse reward too).
  */
-import { AGENTS, trainSync } from '../agents/index.ts';
-import { evaluatePolicy } from '../agents/evaluate.ts';
-import type { TrainContext } from '../agents/context.ts';
+import { AGENTS } from '../agents/index.ts';
 import { adaptOneShot, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo } from '../cli/dopamine.ts';
 import { ADAPT_TASK } from '../cli/train_grm.ts';
-import { defaultRegistry } from '../envs/index.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { DopaminePotential, dopamineShaping } from '../rewards/dopamine/potential.ts';
 import type { RewardFunction } from '../sim/reward.ts';
-import { deriveSeed } from '../sim/rng.ts';
+import { trainAndEvaluate } from './text2reward.ts';
 
 export interface DopamineBenchOptions {
   readonly quick?: boolean;
@@ -50,35 +47,20 @@ export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, u
   };
   log(`dopamine accuracy (Spearman with true progress): before ${JSON.stringify(accuracy.before)}, after one-shot ${JSON.stringify(accuracy.after)}`);
 
-  // 2. PPO arms
-  const agent = AGENTS.ppo;
+  // 2. PPO arms: the same preset, budget and seed; the gold reward is the sparse success reward.
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i + 1);
+  const gamma = (AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { gamma: number }).gamma;
+  const budget = opts.quick ? 8192 : undefined;
   const arms: Record<string, unknown[]> = { sparse: [], dopamine: [], naive: [] };
   for (const seed of seeds) {
-    const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(opts.quick ? { totalTimesteps: 8192 } : {}) }) as { totalTimesteps: number; gamma: number };
     for (const arm of ['sparse', 'dopamine', 'naive'] as const) {
       const views = new RoboticsViews(task);
       const pot = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
       const reward: RewardFunction | undefined =
-        arm === 'dopamine' ? (dopamineShaping(pot, args.gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
-      const ctx: TrainContext = {
-        makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs: { reward: 'sparse' }, reward, rewardMode: 'add' }),
-        log: () => {},
-        checkpointDue: () => false,
-        saveCheckpoint: () => {},
-        resumeFrom: undefined,
-        progress: () => {},
-      };
-      const t0 = performance.now();
-      const policy = trainSync(agent, args as never, ctx);
-      const seconds = (performance.now() - t0) / 1000;
-      const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'expert' } });
-      const ev = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'dopamine-eval'));
-      evalEnv.close();
-      // Final true progress: the expert reward's last value of each evaluation episode mapped back to [0, 1].
-      const row = { seed, successRate: ev.successRate, steps: args.totalTimesteps, seconds: Math.round(seconds), potentialEvaluations: pot.evaluations };
-      arms[arm].push(row);
-      log(`dopamine ${arm} seed ${seed}: success ${ev.successRate.toFixed(2)} after ${args.totalTimesteps} steps (${seconds.toFixed(0)} s)`);
+        arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
+      const out = trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, budget, 'add');
+      arms[arm].push({ ...out, potentialEvaluations: pot.evaluations });
+      log(`dopamine ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps (${out.seconds} s)`);
     }
   }
   return { task: envId, progressModel: 'GRM (rewards/dopamine/grm.ts) trained on Reach, Push, PickPlace, Stack demos; one-shot adapted on one DrawerOpen demo', accuracy, ppo: arms };

@@ -30,11 +30,12 @@ interface Outcome {
   seconds: number;
 }
 
-export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined): Outcome {
+/** PPO with the env's preset on `envId` (env kwargs, an optional reward function replacing or added to the env's), judged by the env's success predicate. */
+export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace'): Outcome {
   const agent = AGENTS.ppo;
   const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
   const ctx: TrainContext = {
-    makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward }),
+    makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward, rewardMode }),
     log: () => {},
     checkpointDue: () => false,
     saveCheckpoint: () => {},

@@ -9,7 +9,7 @@
  *   npm run train:grm -- --record-demo robotics/DrawerOpen-v0 [--seed 7] --out demo.json   (one scripted-expert demo
  *                                                           for `train:env --reward dopamine --demo demo.json`)
  */
-import { realpathSync } from 'node:fs';
+import { runIfMain } from './main_guard.ts';
 import { Command } from 'commander';
 import { Grm } from '../rewards/dopamine/grm.ts';
 import { Rng } from '../sim/rng.ts';
@@ -107,15 +107,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1] && realpathSync(process.argv[1]) === realpathSync(new URL(import.meta.url).pathname);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`train:grm: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'train:grm', main);

@@ -13,8 +13,9 @@
  *
  *   npm run train:web -- --tasks click-button,enter-text,login-user --steps 20000 --seed 1 --out runs/web
  */
-import fs, { realpathSync } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
+import { runIfMain } from './main_guard.ts';
 import { Command, Option } from 'commander';
 import { evaluateWebAgent, trainWebAgent, WebAgentArgs, type WebEnv } from '../agents/web/web_agent.ts';
 import { TASK_NAMES } from '../envs/webnav/tasks/index.ts';
@@ -143,15 +144,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1] && realpathSync(process.argv[1]) === realpathSync(new URL(import.meta.url).pathname);
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`train:web: ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, 'train:web', main);

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import type { Env, Info } from '../../sim/env.ts';
 import { deriveSeed, Rng } from '../../sim/rng.ts';
-import { type CandidateEvalResult, CandidatePpoArgs, type CandidatePolicy, type CandidateScores, type CandidateTrainResult, evaluateCandidatePolicy, trainCandidatePpo } from '../candidate_ppo.ts';
+import { type CandidateEvalResult, CandidatePpoArgs, type CandidatePolicy, type CandidateScores, type CandidateTrainResult, evaluateCandidatePolicy, trainCandidatePpo, withDefault } from '../candidate_ppo.ts';
 import { Mlp } from '../nn/mlp.ts';
 import { type Tensor, withPrefix } from '../nn/tensor.ts';
 
@@ -47,12 +47,11 @@ export type WebAct =
 export type WebEnv = Env<WebObs, WebAct, unknown>;
 
 export const WebAgentArgs = CandidatePpoArgs.extend({
-  totalTimesteps: z.number().int().positive().default(60_000).describe('total env steps'),
-  learningRate: z.number().positive().default(1e-3).describe('Adam learning rate'),
-  numEnvs: z.number().int().positive().default(18).describe('envs stepped together'),
-  numSteps: z.number().int().positive().default(32).describe('steps per env per rollout'),
-  gamma: z.number().min(0).max(1).default(0.95).describe('discount factor γ'),
-  entCoef: z.number().min(0).default(0.01).describe('entropy bonus coefficient'),
+  totalTimesteps: withDefault(CandidatePpoArgs.shape.totalTimesteps, 60_000),
+  learningRate: withDefault(CandidatePpoArgs.shape.learningRate, 1e-3),
+  numEnvs: withDefault(CandidatePpoArgs.shape.numEnvs, 18),
+  gamma: withDefault(CandidatePpoArgs.shape.gamma, 0.95),
+  entCoef: withDefault(CandidatePpoArgs.shape.entCoef, 0.01),
   hidden: z.number().int().positive().default(64).describe('hidden width of the score and value MLPs'),
   maxCandidates: z.number().int().positive().default(96).describe('candidates kept per state (tree order)'),
 }).strict();
