@@ -14,7 +14,7 @@ import { Mlp } from '../../agents/nn/mlp.ts';
 import { type Tensor, withPrefix } from '../../agents/nn/tensor.ts';
 import type { Frame } from '../../sim/env.ts';
 import type { Rng } from '../../sim/rng.ts';
-import { discretizeDemo, hopLabel } from './labels.ts';
+import { discretizeDemo, hopFromProgress, hopLabel } from './labels.ts';
 
 /** Box-average each frame to side×side RGB in [−0.5, 0.5] and append `extra` (state features). */
 export function viewFeatures(frames: readonly Frame[], side: number, extra: ArrayLike<number> = [], out?: Float32Array): Float32Array {
@@ -66,12 +66,15 @@ export interface HopPair {
   readonly hop: number;
 }
 
-/** Every ordered pair of the demo's discretized states (START = first state, GOAL = last), with labels. */
-export function demoPairs(demo: Demo, perSubtask: number): HopPair[] {
+/**
+ * Every ordered pair of the demo's discretized states, with labels. START and GOAL are the demo's first and
+ * last states unless `refs` gives other references (e.g. another demonstration of the task, as at use).
+ */
+export function demoPairs(demo: Demo, perSubtask: number, refs?: { readonly start: Float32Array; readonly goal: Float32Array }): HopPair[] {
   const idx = discretizeDemo(demo.views.length, demo.boundaries, perSubtask);
   const M = idx.length - 1;
-  const start = demo.views[0];
-  const goal = demo.views[demo.views.length - 1];
+  const start = refs?.start ?? demo.views[0];
+  const goal = refs?.goal ?? demo.views[demo.views.length - 1];
   const out: HopPair[] = [];
   for (let p = 0; p <= M; p++) for (let q = 0; q <= M; q++) out.push({ before: demo.views[idx[p]], after: demo.views[idx[q]], start, goal, hop: hopLabel(p, q, M) });
   return out;
@@ -239,4 +242,20 @@ export class Grm {
   copyFrom(other: Grm): void {
     this.paramList.forEach((t, i) => t.data.set(other.params()[i].data));
   }
+}
+
+/**
+ * Pairs from a non-expert episode with known progress (true progress per state, e.g. from a staged task
+ * reward): `count` random (p, q) pairs labelled `hopFromProgress(progress[p], progress[q])`, with the given
+ * START and GOAL references. Teaches the model the states a learning policy visits (regressions, dwelling).
+ */
+export function progressPairs(views: readonly Float32Array[], progress: readonly number[], count: number, refs: { readonly start: Float32Array; readonly goal: Float32Array }, rng: Rng): HopPair[] {
+  if (views.length !== progress.length) throw new RangeError(`progressPairs: ${views.length} views but ${progress.length} progress values`);
+  const out: HopPair[] = [];
+  for (let k = 0; k < count; k++) {
+    const p = rng.int(views.length);
+    const q = rng.int(views.length);
+    out.push({ before: views[p], after: views[q], start: refs.start, goal: refs.goal, hop: hopFromProgress(progress[p], progress[q]) });
+  }
+  return out;
 }
