@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|dopamine|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -16,8 +16,9 @@ import { benchTextworld } from './textworld.ts';
 import { benchText2Reward } from './text2reward.ts';
 import { benchTrain } from './train.ts';
 import { benchWebnav } from './webnav.ts';
+import { benchVlm } from './vlm.ts';
 
-const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'webnav', 'gpu', 'derl', 'viewer', 'distributed', 'dopamine', 'all'] as const;
+const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'webnav', 'gpu', 'derl', 'viewer', 'distributed', 'vlm', 'dopamine', 'all'] as const;
 
 async function main(): Promise<void> {
   const program = new Command('bench')
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   if (o.suite === 'viewer' || o.suite === 'all') result.viewer = await benchViewer({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'derl' || o.suite === 'all') result.derl = await benchDerl({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, log: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }

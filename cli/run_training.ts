@@ -30,7 +30,8 @@ import { recordVideo } from './video.ts';
 import { JobClient } from '../sim/distributed/job_client.ts';
 import { RedisUrlError, stripRedisPassword } from '../sim/distributed/connection.ts';
 import { RemoteRollout } from './distributed_rollout.ts';
-import { type LoadedCodeReward, generateReward, loadCodeReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
+import { type LoadedDopamine, loadDopamineReward } from './dopamine.ts';
+import { type LoadedCodeReward, type LoadedVlmReward, generateReward, loadCodeReward, loadVlmReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
 
 export class StopRequested extends Error {}
 
@@ -106,6 +107,8 @@ function totalStepsOf(args: Record<string, unknown>): number {
 function describeReward(r: Record<string, unknown>): string {
   if (r.kind === 'env') return "'env' (the env's own reward)";
   if (r.kind === 'file') return `from ${String(r.source)}`;
+  if (r.kind === 'dopamine') return `the gold reward (${String(r.gold)}) + Dopamine shaping γΦ(s') − Φ(s), Φ from the ${String(r.generator)} on ${String(r.demo)}`;
+  if (r.kind === 'vlm') return `VLM-RM from rendered frames (${String(r.generator)}; goal ${JSON.stringify(r.goals)}, baseline ${JSON.stringify(r.baselines)}, α ${String(r.alpha)}, cameras ${String(r.cameras)})`;
   return `generated from "${String(r.goal)}" by ${r.generator === 'builtin' ? 'the built-in rule-based generator' : `model ${String(r.generator)}`} (code in reward/reward.js)`;
 }
 
@@ -172,6 +175,8 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const spec = parseRewardSpec(cfg.reward);
   const rewardCodePath = path.join(dir, 'reward', 'reward.js');
   let codeReward: LoadedCodeReward | undefined;
+  let vlmReward: LoadedVlmReward | undefined;
+  let dopamine: LoadedDopamine | undefined;
   // The env's own reward, with the env arguments that choose it (e.g. robotics reward=expert|sparse).
   let rewardInfo: Record<string, unknown> = { kind: 'env', generator: 'env', envArgs: envKwargs };
   let generatedTranscript: unknown;
@@ -194,6 +199,17 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     codeReward = loadCodeReward(code, envId, `text2reward:${generator}`, cfg.seed);
     rewardInfo = { kind: 'text2reward', generator, goal: spec.goal, sha256: codeReward.sha256, terms: codeReward.preflight.termNames };
     if (!resuming) generatedTranscript = transcript;
+  } else if (spec.kind === 'vlm') {
+    vlmReward = loadVlmReward(spec.goals, envId, { baselines: cfg.baseline, alpha: cfg.alpha, cameras: cfg.cameras });
+    rewardInfo = vlmReward.info;
+  } else if (spec.kind === 'dopamine') {
+    // The gold reward is the env's (robotics: `--env-arg reward=sparse` for Dopamine-RL); shaping is added.
+    try {
+      dopamine = loadDopamineReward(envId, agentArgs.gamma as number, { demoPath: cfg.demo });
+    } catch (e) {
+      throw new TrainArgsError(`--reward dopamine: ${(e as Error).message}`);
+    }
+    rewardInfo = { ...dopamine.info, gold: envKwargs.reward ?? 'env default' };
   }
 
   fs.mkdirSync(dir, { recursive: true });
@@ -267,7 +283,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   // ---------------------------------------------------------------- BACKEND
   const backend = cfg.workers !== undefined
     ? await remoteBackend(cfg, envId, envKwargs, codeReward)
-    : await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined);
+    : await resolveBackend(cfg, envId, agentArgs, envKwargs, codeReward !== undefined || vlmReward !== undefined || dopamine !== undefined);
   process.stderr.write(`train:env: backend ${backend.remote ? `workers (rollouts on BullMQ workers via ${backend.remote.client.spec.display}, ${cfg.rolloutShards} shards per iteration)` : describeBackend(backend.choice)}\n`);
 
   // ---------------------------------------------------------------- VIEWER
@@ -287,7 +303,9 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   const ctx: TrainContext = {
     fusedRollout: backend.make,
     makeEnv: (numEnvs, autoresetMode) => {
-      const env = defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward, kwargs: envKwargs });
+      const env = vlmReward
+        ? vlmReward.makeVec(numEnvs, { autoresetMode, kwargs: envKwargs })
+        : defaultRegistry.makeVec(envId, numEnvs, { autoresetMode, reward: codeReward?.reward ?? dopamine?.reward, rewardMode: dopamine ? 'add' : undefined, kwargs: envKwargs });
       return viewerRun ? new ViewerVectorEnv(env, family, viewerRun) : env;
     },
     log: (step, scalars) => {
@@ -340,6 +358,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
   viewerRun?.close();
   await viewer?.close();
   bar?.stop();
+  vlmReward?.reward.embedder.close();
   const trainSeconds = wallBefore + (performance.now() - started) / 1000;
 
   // ---------------------------------------------------------------- EVALUATION
@@ -365,7 +384,11 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     agent: cfg.agent,
     reward: codeReward
       ? { ...rewardInfo, guard: { calls: codeReward.reward.calls, errors: codeReward.reward.errors, nonFinite: codeReward.reward.nonFinite } }
-      : rewardInfo,
+      : vlmReward
+        ? { ...rewardInfo, framesEmbedded: vlmReward.reward.framesEmbedded }
+        : dopamine
+          ? { ...rewardInfo, potentialEvaluations: dopamine.potential.evaluations }
+          : rewardInfo,
     seed: cfg.seed,
     steps: totalSteps,
     wallSeconds: Math.round(((performance.now() - started) / 1000 + wallBefore) * 1000) / 1000,

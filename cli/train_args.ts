@@ -48,6 +48,10 @@ export const TrainConfigSchema = z.object({
   gpuMode: z.enum(GPU_MODES).describe('gpu.js mode for the gpu backend: auto (webgpu when an adapter answers, else webasm), webgpu, webasm, cpu'),
   workers: z.string().optional().describe('collect PPO rollouts on BullMQ workers through this Redis URL (npm run worker); local when absent'),
   rolloutShards: z.number().int().min(1).max(4096).optional().describe('rollout jobs per PPO iteration with --workers (the envs are split among them)'),
+  baseline: z.array(z.string().min(1)).optional().describe('with --reward vlm: baseline prompts (default: the env scene sentence)'),
+  alpha: z.number().min(0).max(1).optional().describe('with --reward vlm: VLM-RM α in [0, 1] (default 0.5)'),
+  cameras: z.array(z.string().min(1)).optional().describe('with --reward vlm: cameras rendered each step; the rewards of the views are averaged'),
+  demo: z.string().min(1).optional().describe('with --reward dopamine: a demo file for one-shot adaptation (npm run train:grm -- --record-demo)'),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema> & {
   /** Flags given on the command line (others are defaults), so --resume can refuse changes. */
@@ -67,6 +71,22 @@ function collectSet(v: string, prev: Record<string, string>): Record<string, str
   const eq = v.indexOf('=');
   if (eq <= 0) throw new TrainArgsError(`--set takes key=value (an agent argument), got '${v}'`);
   return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
+}
+
+function collectBaseline(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+function alphaArg(v: string): number {
+  const a = Number(v);
+  if (v.trim() === '' || !Number.isFinite(a) || a < 0 || a > 1) throw new TrainArgsError(`--alpha must be a number in [0, 1], got '${v}'`);
+  return a;
+}
+
+function camerasArg(v: string): string[] {
+  const cams = v.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+  if (cams.length === 0) throw new TrainArgsError(`--cameras takes a comma-separated list of camera names, e.g. front,side; got '${v}'`);
+  return cams;
 }
 
 function collectEnvArg(v: string, prev: Record<string, string>): Record<string, string> {
@@ -104,6 +124,10 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .addOption(new Option('--gpu-mode <mode>', `gpu.js mode: ${GPU_MODES.join(' | ')}`).default('auto'))
     .option('--workers <url>', 'collect PPO rollouts on `npm run worker` processes through Redis: redis://HOST:PORT or rediss://… (README: Distributed)')
     .option('--rollout-shards <n>', 'with --workers: rollout jobs per iteration (the envs are split among them)', intArg('--rollout-shards'), 2)
+    .option('--baseline <prompt>', 'with --reward vlm: a baseline prompt (repeatable; default: the env scene sentence)', collectBaseline)
+    .option('--alpha <a>', 'with --reward vlm: VLM-RM α in [0, 1] (default 0.5)', alphaArg)
+    .option('--cameras <list>', 'with --reward vlm: cameras to render each step, e.g. front,side (default: the first camera)', camerasArg)
+    .option('--demo <file>', 'with --reward dopamine: the one-shot demo (default: one scripted-expert episode)')
     .option('--list-envs', 'print the registered env ids and exit')
     .addOption(new Option('--stop-after <n>', 'stop after the first checkpoint at or past this step (for testing resume)').argParser(intArg('--stop-after')).hideHelp());
   try {
@@ -144,7 +168,18 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     // Accept unversioned / family-less ids that resolve uniquely; the registry's error lists close ids.
     throw new TrainArgsError(`--env: unknown env id '${cfg.env}'. Registered ids: ${envs.join(', ')}`);
   }
-  parseRewardSpec(cfg.reward);
+  const rewardSpec = parseRewardSpec(cfg.reward);
+  if (rewardSpec.kind !== 'vlm') {
+    for (const [key, flag] of [['baseline', '--baseline'], ['alpha', '--alpha'], ['cameras', '--cameras']] as const) {
+      if (cfg[key] !== undefined) throw new TrainArgsError(`${flag}: only applies to --reward vlm:"…"; got --reward ${cfg.reward}`);
+    }
+  }
+  if (rewardSpec.kind !== 'dopamine' && cfg.demo !== undefined) throw new TrainArgsError(`--demo: only applies to --reward dopamine; got --reward ${cfg.reward}`);
+  if (rewardSpec.kind === 'dopamine') {
+    if (!cfg.env.startsWith('robotics/')) throw new TrainArgsError(`--reward dopamine: the progress model is trained on robotics renders; got --env ${cfg.env}`);
+    if (cfg.workers !== undefined) throw new TrainArgsError('--workers: the dopamine potential renders each state where the env runs; run it locally (drop --workers)');
+  }
+  if (rewardSpec.kind === 'vlm' && cfg.workers !== undefined) throw new TrainArgsError('--workers: a vlm reward is computed where the env renders; run it locally (drop --workers)');
   if (cfg.backend === 'gpu' && !cfg.resume) {
     if (!KERNEL_SPECS.has(cfg.env)) {
       throw new TrainArgsError(`--backend ${cfg.backend}: the gpu backend has kernels for ${[...KERNEL_SPECS.keys()].join(', ')}; got --env ${cfg.env} (use --backend js)`);

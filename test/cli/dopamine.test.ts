@@ -52,4 +52,18 @@ describe('dopamine demos and model', () => {
     expect(() => loadDemo(file, 'robotics/DrawerOpen-v0')).toThrow(/states\[0\] is not a robotics\/DrawerOpen-v0 state snapshot/);
     expect(await trainGrmMain(['--record-demo', 'robotics/Nope-v0', '--out', file])).toBe(2);
   }, 60_000);
+
+  it('train:env --reward dopamine trains with the shaped sparse reward and records the generator; bad combinations exit 2', async () => {
+    const { main } = await import('../../cli/train.ts');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-dop-run-'));
+    const run = path.join(out, 'run');
+    expect(await main(['--env', 'robotics/Reach-v0', '--env-arg', 'reward=sparse', '--reward', 'dopamine', '--steps', '1024', '--set', 'numEnvs=4', '--set', 'numSteps=64', '--eval-episodes', '2', '--out', run, '--quiet'])).toBe(0);
+    const summary = JSON.parse(fs.readFileSync(path.join(run, 'summary.json'), 'utf8'));
+    expect(summary.reward.kind).toBe('dopamine');
+    expect(summary.reward.gold).toBe('sparse');
+    expect(summary.reward.potentialEvaluations).toBeGreaterThan(1024);
+    expect(await main(['--env', 'classic/CartPole-v1', '--reward', 'dopamine'])).toBe(2);
+    expect(await main(['--env', 'robotics/Reach-v0', '--demo', 'x.json'])).toBe(2);
+    expect(await main(['--env', 'robotics/Reach-v0', '--reward', 'dopamine', '--demo', path.join(out, 'missing.json'), '--out', path.join(out, 'r2')])).toBe(2);
+  }, 60_000);
 });

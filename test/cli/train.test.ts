@@ -175,7 +175,7 @@ describe('train:env', () => {
       [['--num-envs', 'abc'], /--num-envs must be an integer, got 'abc'/],
       [['--num-envs', '0'], /--num-envs: .*got '0'/],
       [['--steps', '-5'], /--steps: .*got '-5'/],
-      [['--reward', 'vlm:foo'], /--reward: 'vlm:foo' is not a reward spec; allowed: env/],
+      [['--reward', 'clip:foo'], /--reward: 'clip:foo' is not a reward spec; allowed: env/],
       [['--set', 'learningRate=fast'], /--set learningRate: .*got "fast"/],
       [['--set', 'nope=1'], /--set nope: not an argument of ppo; allowed: totalTimesteps/],
       [['--bogus'], /unknown option '--bogus'/],

@@ -1,0 +1,180 @@
+/**
+ * The offline image–text dual encoder (CLIP-shaped, tiny, trained by this project on its own scenes).
+ *
+ * | part  | input                                                              | network                         | out |
+ * |-------|--------------------------------------------------------------------|---------------------------------|-----|
+ * | image | RGB frame of any size → area-averaged to S×S (S = 32) → /255 → standardised per pixel with the training set's mean/std | MLP [3·S², H_img, D], ReLU | D   |
+ * | text  | lower-cased words, light stemming, stop words dropped → hashed unigrams + bigrams (agents/text/features.ts, B buckets) → mean of an embedding table [B × E] | MLP [E, H_txt, D], ReLU | D |
+ *
+ * Both outputs are L2-normalised by the user (VLM-RM and the InfoNCE loss normalise). Weights live in a
+ * safetensors file with the architecture in `__metadata__` (offline_embedder.ts loads it).
+ */
+import { Mlp } from '../../../agents/nn/mlp.ts';
+import type { Tensor } from '../../../agents/nn/tensor.ts';
+import { tensor } from '../../../agents/nn/tensor.ts';
+import { TextHasher } from '../../../agents/text/features.ts';
+import type { Frame } from '../../../sim/env.ts';
+import { Rng } from '../../../sim/rng.ts';
+
+export interface DualEncoderConfig {
+  /** Side of the downsampled image (S). */
+  readonly imageSide: number;
+  readonly imageHidden: number;
+  /** Hash buckets of the text features (B). */
+  readonly buckets: number;
+  /** Text embedding width (E). */
+  readonly textEmbed: number;
+  readonly textHidden: number;
+  /** Joint embedding width (D). */
+  readonly dim: number;
+}
+
+/** ≈ 464 k parameters: 1.9 MB of F32 weights. */
+export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64 };
+
+const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
+
+/** Light suffix stripping so "touching", "touched", "touches" share a token. */
+export function stem(w: string): string {
+  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
+  if (w.length > 4 && /(ch|sh|x)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** The normalised text the hasher sees. */
+export function normaliseText(text: string): string {
+  return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !STOP.has(w)).map(stem).join(' ');
+}
+
+/** Area-average `frame` into S×S×3 floats in [0, 1] at `out[off..]`. */
+export function downsample(frame: Frame, side: number, out: Float32Array, off: number): void {
+  const { width: W, height: H, data } = frame;
+  if (data.length !== W * H * 3) throw new RangeError(`downsample: frame data has ${data.length} bytes, expected width*height*3 = ${W * H * 3}`);
+  for (let oy = 0; oy < side; oy++) {
+    const y0 = Math.floor((oy * H) / side), y1 = Math.max(y0 + 1, Math.floor(((oy + 1) * H) / side));
+    for (let ox = 0; ox < side; ox++) {
+      const x0 = Math.floor((ox * W) / side), x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * W) / side));
+      let r = 0, g = 0, b = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const p = 3 * (y * W + x);
+          r += data[p];
+          g += data[p + 1];
+          b += data[p + 2];
+        }
+      }
+      const k = 1 / (255 * (y1 - y0) * (x1 - x0));
+      const o = off + 3 * (oy * side + ox);
+      out[o] = r * k;
+      out[o + 1] = g * k;
+      out[o + 2] = b * k;
+    }
+  }
+}
+
+export class DualEncoder {
+  readonly config: DualEncoderConfig;
+  readonly image: Mlp;
+  readonly text: Mlp;
+  /** Text embedding table [B × E]. */
+  readonly table: Tensor;
+  readonly tableGrad: Tensor;
+  /** Per-input standardisation of the image input (set from the training set). */
+  readonly pixelMean: Tensor;
+  readonly pixelStd: Tensor;
+  readonly hasher: TextHasher;
+  readonly inSize: number;
+  private bagIds: Int32Array[] = [];
+  private scratchIn = new Float32Array(0);
+  private scratchBag = new Float32Array(0);
+
+  constructor(config: DualEncoderConfig = DEFAULT_CONFIG, seed = 0) {
+    this.config = config;
+    const rng = new Rng(seed);
+    this.inSize = 3 * config.imageSide * config.imageSide;
+    this.image = new Mlp({ sizes: [this.inSize, config.imageHidden, config.dim], activation: 'relu', init: 'torch', rng });
+    this.text = new Mlp({ sizes: [config.textEmbed, config.textHidden, config.dim], activation: 'relu', init: 'torch', rng });
+    this.table = tensor([config.buckets, config.textEmbed], undefined, 'text.table');
+    for (let i = 0; i < this.table.data.length; i++) this.table.data[i] = rng.normal(0, 0.5);
+    this.tableGrad = tensor([config.buckets, config.textEmbed], undefined, 'text.table');
+    this.pixelMean = tensor([this.inSize], undefined, 'image.mean');
+    this.pixelStd = tensor([this.inSize], new Float32Array(this.inSize).fill(1), 'image.std');
+    this.hasher = new TextHasher({ buckets: config.buckets });
+  }
+
+  /** Trainable parameters: image MLP, text table, text MLP (names prefixed `image.`, `text.`). */
+  params(): Tensor[] {
+    return [...this.image.params().map((t) => ({ ...t, name: `image.${t.name}` })), this.table, ...this.text.params().map((t) => ({ ...t, name: `text.${t.name}` }))];
+  }
+
+  grads(): Tensor[] {
+    return [...this.image.grads().map((t) => ({ ...t, name: `image.${t.name}` })), this.tableGrad, ...this.text.grads().map((t) => ({ ...t, name: `text.${t.name}` }))];
+  }
+
+  /** Standardised image inputs [n × inSize] of already-downsampled pixels (in place). */
+  standardise(x: Float32Array, n: number): Float32Array {
+    const m = this.pixelMean.data, s = this.pixelStd.data, d = this.inSize;
+    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) x[i * d + k] = (x[i * d + k] - m[k]) / s[k];
+    return x;
+  }
+
+  /** Image embeddings [n × D] (unnormalised) of downsampled pixels [n × inSize] (not modified). */
+  forwardPixels(pixels: Float32Array, n: number): Float32Array {
+    if (this.scratchIn.length < n * this.inSize) this.scratchIn = new Float32Array(n * this.inSize);
+    const x = this.scratchIn.subarray(0, n * this.inSize);
+    x.set(pixels.subarray(0, n * this.inSize));
+    return this.image.forward(this.standardise(x, n), n);
+  }
+
+  /** Image embeddings [n × D] of frames. */
+  forwardFrames(frames: readonly Frame[]): Float32Array {
+    const n = frames.length;
+    const px = new Float32Array(n * this.inSize);
+    frames.forEach((f, i) => downsample(f, this.config.imageSide, px, i * this.inSize));
+    return this.forwardPixels(px, n);
+  }
+
+  /** Text embeddings [n × D] (unnormalised); remembers the bags for `backwardText`. */
+  forwardTexts(texts: readonly string[]): Float32Array {
+    const n = texts.length, E = this.config.textEmbed, T = this.table.data;
+    if (this.scratchBag.length < n * E) this.scratchBag = new Float32Array(n * E);
+    const bag = this.scratchBag.subarray(0, n * E);
+    bag.fill(0);
+    this.bagIds = texts.map((t) => this.hasher.features(normaliseText(t)));
+    for (let i = 0; i < n; i++) {
+      const ids = this.bagIds[i];
+      const w = 1 / ids.length;
+      for (const id of ids) for (let k = 0; k < E; k++) bag[i * E + k] += w * T[id * E + k];
+    }
+    return this.text.forward(bag, n);
+  }
+
+  /** Accumulate gradients of the last `forwardPixels` from dL/d(embedding) [n × D]. */
+  backwardImage(dOut: Float32Array, n: number): void {
+    this.image.backward(dOut, n);
+  }
+
+  /** Accumulate gradients of the last `forwardTexts` (text MLP and embedding table). */
+  backwardText(dOut: Float32Array, n: number): void {
+    const dBag = this.text.backward(dOut, n, { inputGrad: true }) as Float32Array;
+    const E = this.config.textEmbed, G = this.tableGrad.data;
+    for (let i = 0; i < n; i++) {
+      const ids = this.bagIds[i];
+      const w = 1 / ids.length;
+      for (const id of ids) for (let k = 0; k < E; k++) G[id * E + k] += w * dBag[i * E + k];
+    }
+  }
+
+  zeroGrad(): void {
+    this.image.zeroGrad();
+    this.text.zeroGrad();
+    this.tableGrad.data.fill(0);
+  }
+
+  /** All tensors to save (parameters and the pixel statistics), by name. */
+  stateTensors(): Tensor[] {
+    return [...this.params(), this.pixelMean, this.pixelStd];
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Contrastive training of the offline dual encoder (dual_encoder.ts) on (render, state-facts) pairs.
+ *
+ * Per minibatch of B scenes: each scene gets a random caption of 1–3 of its facts (captions.ts), half of
+ * them with word dropout; B/2 extra "hard negative" captions are copies with one fact changed. The loss is
+ * CLIP's symmetric InfoNCE over cosine logits × scale, with **multi-positive targets**: a caption counts as
+ * a positive for every scene of the batch it is true of (captionTrue), so partial captions shared by
+ * several scenes are not pushed apart from them. Adam, global gradient clipping at 1.
+ */
+import { Adam, clipGradNorm } from '../../../agents/nn/adam.ts';
+import { Rng } from '../../../sim/rng.ts';
+import { type Caption, captionTrue, perturbedCaption, randomCaption, type SceneFacts, wordDropout } from './captions.ts';
+import { DEFAULT_CONFIG, DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
+
+/** Training pairs: downsampled pixels (bytes, [n × 3·S²]) and the facts of each scene. */
+export interface VlmDataset {
+  readonly n: number;
+  readonly pixels: Uint8Array;
+  readonly facts: readonly SceneFacts[];
+}
+
+export interface TrainOptions {
+  readonly epochs: number;
+  readonly batch: number;
+  readonly lr: number;
+  /** Logit scale 1/τ. */
+  readonly scale: number;
+  readonly seed: number;
+  readonly config?: DualEncoderConfig;
+  readonly log?: (epoch: number, step: number, loss: number) => void;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0 };
+
+function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += x[i * d + k] ** 2;
+    const nr = Math.sqrt(s) + 1e-8;
+    norms[i] = nr;
+    for (let k = 0; k < d; k++) out[i * d + k] = x[i * d + k] / nr;
+  }
+}
+
+/** dL/dx from dL/dx̂ through x̂ = x/‖x‖, in place into `g`. */
+function normaliseBackward(g: Float32Array, xh: Float32Array, norms: Float32Array, n: number, d: number): void {
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    for (let k = 0; k < d; k++) dot += g[i * d + k] * xh[i * d + k];
+    for (let k = 0; k < d; k++) g[i * d + k] = (g[i * d + k] - xh[i * d + k] * dot) / norms[i];
+  }
+}
+
+/**
+ * Symmetric multi-positive InfoNCE on normalised image rows `xh` [B × D] and text rows `th` [M × D] with
+ * truth matrix `T` [B × M] (1 = caption true of the scene). Writes dL/dxh, dL/dth; returns the loss.
+ */
+export function infoNce(xh: Float32Array, th: Float32Array, T: Uint8Array, B: number, M: number, D: number, scale: number, dx: Float32Array, dt: Float32Array): number {
+  const L = new Float64Array(B * M);
+  for (let i = 0; i < B; i++) {
+    for (let j = 0; j < M; j++) {
+      let s = 0;
+      for (let k = 0; k < D; k++) s += xh[i * D + k] * th[j * D + k];
+      L[i * M + j] = scale * s;
+    }
+  }
+  const G = new Float64Array(B * M);
+  let loss = 0;
+  // image → text (rows)
+  for (let i = 0; i < B; i++) {
+    let mx = -Infinity, pos = 0;
+    for (let j = 0; j < M; j++) {
+      mx = Math.max(mx, L[i * M + j]);
+      pos += T[i * M + j];
+    }
+    let z = 0;
+    for (let j = 0; j < M; j++) z += Math.exp(L[i * M + j] - mx);
+    const lz = Math.log(z) + mx;
+    for (let j = 0; j < M; j++) {
+      const q = T[i * M + j] / pos;
+      G[i * M + j] += (0.5 / B) * (Math.exp(L[i * M + j] - lz) - q);
+      if (q > 0) loss -= (0.5 / B) * q * (L[i * M + j] - lz);
+    }
+  }
+  // text → image (columns that are true of at least one scene)
+  let cols = 0;
+  for (let j = 0; j < M; j++) {
+    let pos = 0;
+    for (let i = 0; i < B; i++) pos += T[i * M + j];
+    if (pos > 0) cols++;
+  }
+  for (let j = 0; j < M; j++) {
+    let mx = -Infinity, pos = 0;
+    for (let i = 0; i < B; i++) {
+      mx = Math.max(mx, L[i * M + j]);
+      pos += T[i * M + j];
+    }
+    if (pos === 0) continue;
+    let z = 0;
+    for (let i = 0; i < B; i++) z += Math.exp(L[i * M + j] - mx);
+    const lz = Math.log(z) + mx;
+    for (let i = 0; i < B; i++) {
+      const q = T[i * M + j] / pos;
+      G[i * M + j] += (0.5 / cols) * (Math.exp(L[i * M + j] - lz) - q);
+      if (q > 0) loss -= (0.5 / cols) * q * (L[i * M + j] - lz);
+    }
+  }
+  dx.fill(0, 0, B * D);
+  dt.fill(0, 0, M * D);
+  for (let i = 0; i < B; i++) {
+    for (let j = 0; j < M; j++) {
+      const g = scale * G[i * M + j];
+      if (g === 0) continue;
+      for (let k = 0; k < D; k++) {
+        dx[i * D + k] += g * th[j * D + k];
+        dt[j * D + k] += g * xh[i * D + k];
+      }
+    }
+  }
+  return loss;
+}
+
+/** Pixels of scenes `idx` as floats in [0, 1]. */
+export function pixelBatch(data: VlmDataset, idx: readonly number[], inSize: number, out: Float32Array): Float32Array {
+  idx.forEach((s, i) => {
+    for (let k = 0; k < inSize; k++) out[i * inSize + k] = data.pixels[s * inSize + k] / 255;
+  });
+  return out;
+}
+
+export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_TRAIN): DualEncoder {
+  const model = new DualEncoder(opts.config ?? DEFAULT_CONFIG, opts.seed);
+  const inSize = model.inSize, D = model.config.dim;
+  if (data.pixels.length !== data.n * inSize) throw new RangeError(`trainDualEncoder: pixels has ${data.pixels.length} bytes, expected n*3*S*S = ${data.n}*${inSize}`);
+  // Pixel statistics of the training set (per input).
+  const mean = model.pixelMean.data, std = model.pixelStd.data;
+  const sq = new Float64Array(inSize), sm = new Float64Array(inSize);
+  for (let s = 0; s < data.n; s++) for (let k = 0; k < inSize; k++) {
+    const v = data.pixels[s * inSize + k] / 255;
+    sm[k] += v;
+    sq[k] += v * v;
+  }
+  for (let k = 0; k < inSize; k++) {
+    mean[k] = sm[k] / data.n;
+    std[k] = Math.sqrt(Math.max(sq[k] / data.n - mean[k] ** 2, 0)) + 0.02;
+  }
+
+  const rng = new Rng(opts.seed + 1);
+  const adam = new Adam(model.params(), model.grads(), { lr: opts.lr });
+  const B = opts.batch, K = Math.floor(B / 2), M = B + K;
+  const px = new Float32Array(B * inSize);
+  const xh = new Float32Array(B * D), th = new Float32Array(M * D);
+  const xn = new Float32Array(B), tn = new Float32Array(M);
+  const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
+  const T = new Uint8Array(B * M);
+  const order = Array.from({ length: data.n }, (_, i) => i);
+  const steps = Math.floor(data.n / B);
+  const totalSteps = steps * opts.epochs;
+  let step = 0;
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let s = 0; s < steps; s++, step++) {
+      adam.lr = opts.lr * Math.min(1, (step + 1) / 50) * (0.5 * (1 + Math.cos((Math.PI * step) / totalSteps)));
+      const idx = order.slice(s * B, (s + 1) * B);
+      const caps: Caption[] = idx.map((k) => randomCaption(data.facts[k], rng));
+      for (let k = 0; k < K; k++) caps.push(perturbedCaption(caps[rng.int(B)], rng) ?? caps[rng.int(B)]);
+      const texts = caps.map((c) => (rng.random() < 0.5 ? wordDropout(c.text, 0.12, rng) : c.text));
+      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionTrue(caps[j].facts, data.facts[idx[i]]) ? 1 : 0;
+
+      model.zeroGrad();
+      const xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B);
+      normaliseRows(xe, B, D, xh, xn);
+      const te = model.forwardTexts(texts);
+      normaliseRows(te, M, D, th, tn);
+      const loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt);
+      normaliseBackward(dx, xh, xn, B, D);
+      normaliseBackward(dt, th, tn, M, D);
+      model.backwardText(dt, M);
+      // The image MLP's last forward was for batch B (the text MLP is a separate network), so its cache holds.
+      model.backwardImage(dx, B);
+      clipGradNorm(model.grads(), 1);
+      adam.step();
+      opts.log?.(epoch, step, loss);
+    }
+  }
+  return model;
+}

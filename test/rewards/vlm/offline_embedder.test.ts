@@ -1,0 +1,151 @@
+// The built-in offline VLM embedder (rewards/vlm/offline): the shipped weights load, are small and
+// deterministic, and rank a matching caption above a mismatching one on held-out renders (episode seeds
+// the training data never used: cli/vlm_data.ts trains on seeds 100 003·seed + k, k < a few hundred).
+import fs from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { collectEpisode } from '../../../cli/vlm_data.ts';
+import { captionTrue, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
+import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
+import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder } from '../../../rewards/vlm/offline/offline_embedder.ts';
+import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
+import { Rng } from '../../../sim/rng.ts';
+
+const cos = (a: Float32Array, ao: number, b: Float32Array, bo: number, d: number) => {
+  let s = 0, na = 0, nb = 0;
+  for (let k = 0; k < d; k++) {
+    s += a[ao + k] * b[bo + k];
+    na += a[ao + k] ** 2;
+    nb += b[bo + k] ** 2;
+  }
+  return s / Math.sqrt(na * nb);
+};
+
+describe('OfflineEmbedder (shipped weights)', () => {
+  const emb = OfflineEmbedder.load();
+
+  it('loads from a safetensors file under 2 MB that records its held-out retrieval accuracy', () => {
+    expect(fs.statSync(DEFAULT_WEIGHTS).size).toBeLessThan(2_000_000);
+    const report = JSON.parse(emb.metadata.report) as { heldoutTop1: number; chance: number; command: string };
+    expect(report.heldoutTop1).toBeGreaterThan(3 * report.chance);
+    expect(report.command).toMatch(/^npm run train:vlm/);
+    expect(emb.name).toBe('offline:rewardforge-scenes-v1');
+  });
+
+  it('is deterministic, and a frame embeds the same alone or in a batch', () => {
+    const ep = collectEpisode('robotics/Reach-v0', { policy: 'expert', seed: 91_000, maxSteps: 6 });
+    const a = emb.embedImages(ep.frames);
+    const b = OfflineEmbedder.load().embedImages(ep.frames);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const alone = emb.embedImages([ep.frames[3]]);
+    for (let k = 0; k < emb.dim; k++) expect(alone[k]).toBeCloseTo(a[3 * emb.dim + k], 5);
+    const t = emb.embedTexts(['the pole is upright', 'the red cube is on the blue goal']);
+    expect(Array.from(emb.embedTexts(['the red cube is on the blue goal']))).toEqual(Array.from(t.subarray(emb.dim)));
+  });
+
+  it('ranks the matching caption above the mismatching one on held-out renders', () => {
+    const D = emb.dim;
+    const cases: [string, string, string][] = [
+      ['robotics/Reach-v0', 'the gripper is touching the blue ball', 'the gripper is far from the blue ball'],
+      ['robotics/Push-v0', 'the red cube is on the blue goal', 'the red cube is far from the blue goal'],
+    ];
+    for (const [env, atGoal, away] of cases) {
+      const t = emb.embedTexts([atGoal, away]);
+      let right = 0, total = 0;
+      for (let k = 0; k < 6; k++) {
+        const ep = collectEpisode(env, { policy: 'expert', seed: 92_000 + k });
+        const last = ep.frames.length - 1;
+        const x = emb.embedImages([ep.frames[0], ep.frames[last]]);
+        // First frame (away from the goal): "far" wins; last frame (success): "at the goal" wins.
+        if (cos(x, 0, t, D, D) > cos(x, 0, t, 0, D)) right++;
+        if (cos(x, D, t, 0, D) > cos(x, D, t, D, D)) right++;
+        total += 2;
+      }
+      expect(right / total, env).toBeGreaterThanOrEqual(0.75);
+    }
+    // CartPole: a frame of a pole that fell over vs an upright start.
+    const t = emb.embedTexts(['the pole is upright', 'the pole is falling over to the right']);
+    let right = 0;
+    for (let k = 0; k < 6; k++) {
+      const ep = collectEpisode('classic/CartPole-v1', { policy: { noise: 0 }, seed: 93_000 + k, maxSteps: 1 });
+      const x = emb.embedImages([ep.frames[0]]);
+      if (cos(x, 0, t, 0, D) > cos(x, 0, t, D, D)) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('captions', () => {
+  it('a caption is true of the scene it was generated from; a perturbed one is not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.2, max: 0.2, noNaN: true }), (seed, dx, dz) => {
+        const rng = new Rng(seed);
+        const f = sceneFacts({ kind: 'arm', gripper: [dx, 0.85, 0.15 + dz], goal: [0, 0.85, 0.15], cube: [dx / 2, 0.7, 0.02], gripperOpenness: 1 });
+        const c = randomCaption(f, rng);
+        expect(captionTrue(c.facts, f)).toBe(true);
+        const p = perturbedCaption(c, rng);
+        if (p !== undefined && Object.keys(c.facts).length > 1) expect(captionTrue(p.facts, f)).toBe(false);
+      }),
+    );
+  });
+
+  it('stems and normalises text so inflections share tokens', () => {
+    expect(['touching', 'touched', 'touches'].map(stem)).toEqual(['touch', 'touch', 'touch']);
+    expect(normaliseText('The gripper IS touching the blue ball.')).toBe('gripper is touch blue ball');
+  });
+});
+
+describe('DualEncoder training', () => {
+  it('InfoNCE gradients match finite differences', () => {
+    const rng = new Rng(3);
+    const B = 3, M = 4, D = 5, s = 7;
+    const unit = (n: number) => {
+      const v = Float32Array.from({ length: n * D }, () => rng.normal());
+      for (let i = 0; i < n; i++) {
+        const nr = Math.hypot(...v.subarray(i * D, (i + 1) * D));
+        for (let k = 0; k < D; k++) v[i * D + k] /= nr;
+      }
+      return v;
+    };
+    const xh = unit(B), th = unit(M);
+    const T = Uint8Array.from([1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1]);
+    const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
+    infoNce(xh, th, T, B, M, D, s, dx, dt);
+    const scratchX = new Float32Array(B * D), scratchT = new Float32Array(M * D);
+    const loss = (x: Float32Array, t: Float32Array) => infoNce(x, t, T, B, M, D, s, scratchX, scratchT);
+    const h = 1e-3;
+    for (const [arr, grad] of [[xh, dx], [th, dt]] as const) {
+      for (let i = 0; i < arr.length; i += 3) {
+        const keep = arr[i];
+        arr[i] = keep + h;
+        const up = loss(xh, th);
+        arr[i] = keep - h;
+        const down = loss(xh, th);
+        arr[i] = keep;
+        expect(grad[i]).toBeCloseTo((up - down) / (2 * h), 2);
+      }
+    }
+  });
+
+  it('is deterministic and its weights survive a safetensors round trip', () => {
+    const config = { imageSide: 4, imageHidden: 8, buckets: 64, textEmbed: 8, textHidden: 8, dim: 4 };
+    const rng = new Rng(1);
+    const n = 64;
+    const pixels = Uint8Array.from({ length: n * 48 }, () => rng.int(256));
+    const facts = Array.from({ length: n }, (_, i) => sceneFacts({ kind: 'cartpole', x: (i % 3) - 1, theta: ((i % 5) - 2) / 10 }));
+    const a = trainDualEncoder({ n, pixels, facts }, { epochs: 1, batch: 16, lr: 1e-3, scale: 10, seed: 2, config });
+    const b = trainDualEncoder({ n, pixels, facts }, { epochs: 1, batch: 16, lr: 1e-3, scale: 10, seed: 2, config });
+    expect(a.stateTensors().map((t) => Array.from(t.data))).toEqual(b.stateTensors().map((t) => Array.from(t.data)));
+    const { model } = decodeDualEncoder(encodeDualEncoder(a));
+    const frame = { width: 8, height: 8, data: Uint8Array.from({ length: 192 }, (_, i) => (i * 37) % 256) };
+    expect(Array.from(model.forwardFrames([frame]))).toEqual(Array.from(a.forwardFrames([frame])));
+    expect(Array.from(model.forwardTexts(['the pole is upright']))).toEqual(Array.from(a.forwardTexts(['the pole is upright'])));
+  });
+
+  it('downsample area-averages (a uniform frame stays uniform)', () => {
+    const out = new Float32Array(3 * 4 * 4);
+    downsample({ width: 10, height: 7, data: new Uint8Array(210).fill(51) }, 4, out, 0);
+    for (const v of out) expect(v).toBeCloseTo(0.2, 6);
+    expect(() => new DualEncoder().forwardFrames([{ width: 2, height: 2, data: new Uint8Array(5) }])).toThrow(/expected width\*height\*3 = 12/);
+  });
+});
