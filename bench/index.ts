@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   if (o.suite === 'derl' || o.suite === 'all') result.derl = await benchDerl({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  if (o.suite === 'dopamine' || o.suite === 'all') result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'dopamine' || o.suite === 'all') result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
 
