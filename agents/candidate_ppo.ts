@@ -17,6 +17,7 @@ import { deriveSeed, Rng } from '../sim/rng.ts';
 import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
 import { PpoArgs } from './ppo.ts';
+import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages } from './ppo_loss.ts';
 import type { Tensor } from './nn/tensor.ts';
 
 // ---------------------------------------------------------------- ARGS
@@ -202,6 +203,7 @@ export function trainCandidatePpo<Obs, Act, Ep>(args: CandidatePpoArgs, policy: 
     // UPDATE
     for (let k = 0; k < batchSize; k++) idx[k] = k;
     let pgLossSum = 0, vLossSum = 0, entSum = 0, klSum = 0, clipFracSum = 0, nMb = 0;
+    const term: LossTerm = { loss: 0, grad: 0 };
     const M = minibatchSize;
     const mbAdv = new Float32Array(M);
     const dValue = new Float32Array(M);
@@ -209,18 +211,11 @@ export function trainCandidatePpo<Obs, Act, Ep>(args: CandidatePpoArgs, policy: 
       rng.shuffle(idx);
       for (let start = 0; start + M <= batchSize; start += M) {
         const mbEps: Ep[] = new Array(M);
-        let aMean = 0;
         for (let m = 0; m < M; m++) {
           mbEps[m] = stepEps[idx[start + m]];
-          aMean += mbAdv[m] = advBuf[idx[start + m]];
+          mbAdv[m] = advBuf[idx[start + m]];
         }
-        aMean /= M;
-        if (args.normAdv && M > 1) {
-          let aVar = 0;
-          for (let m = 0; m < M; m++) aVar += (mbAdv[m] - aMean) ** 2;
-          const aStd = Math.sqrt(aVar / (M - 1));
-          for (let m = 0; m < M; m++) mbAdv[m] = (mbAdv[m] - aMean) / (aStd + 1e-8);
-        }
+        if (args.normAdv) normalizeAdvantages(mbAdv, M);
         const { scores, values, candOffsets } = policy.forward(mbEps);
         const dScores = new Float32Array(scores.length);
         let pgLoss = 0, entropy = 0, approxKl = 0, clipped = 0, vLoss = 0;
@@ -244,12 +239,10 @@ export function trainCandidatePpo<Obs, Act, Ep>(args: CandidatePpoArgs, policy: 
           const ratio = Math.exp(logratio);
           approxKl += ratio - 1 - logratio;
           if (Math.abs(ratio - 1) > args.clipCoef) clipped++;
-          const adv = mbAdv[m];
-          const pg1 = -adv * ratio;
-          const pg2 = -adv * Math.min(Math.max(ratio, 1 - args.clipCoef), 1 + args.clipCoef);
-          pgLoss += Math.max(pg1, pg2);
+          clippedSurrogate(mbAdv[m], ratio, args.clipCoef, M, term);
+          pgLoss += term.loss;
           entropy += ent;
-          const dLogp = (pg1 >= pg2 ? -adv * ratio : 0) / M;
+          const dLogp = term.grad;
           const dEnt = -args.entCoef / M;
           for (let c = c0; c < c1; c++) {
             const lp = scores[c] - lse;
@@ -258,19 +251,9 @@ export function trainCandidatePpo<Obs, Act, Ep>(args: CandidatePpoArgs, policy: 
             dScores[c] = dLogp * ((c - c0 === actBuf[k] ? 1 : 0) - p) + dEnt * (-p * (lp + ent));
           }
           // value loss (clipped as CleanRL)
-          const nv = values[m];
-          const ret = retBuf[k];
-          const unclipped = (nv - ret) ** 2;
-          const delta = nv - valueBuf[k];
-          const vClipped = valueBuf[k] + Math.min(Math.max(delta, -args.clipCoef), args.clipCoef);
-          const clippedLoss = (vClipped - ret) ** 2;
-          if (!args.clipVloss || unclipped >= clippedLoss) {
-            vLoss += unclipped;
-            dValue[m] = (args.vfCoef * (nv - ret)) / M;
-          } else {
-            vLoss += clippedLoss;
-            dValue[m] = delta > -args.clipCoef && delta < args.clipCoef ? (args.vfCoef * (vClipped - ret)) / M : 0;
-          }
+          clippedValueLoss(values[m], retBuf[k], valueBuf[k], args.clipVloss, args.clipCoef, args.vfCoef, M, term);
+          vLoss += term.loss;
+          dValue[m] = term.grad;
         }
         policy.zeroGrad();
         policy.backward(dScores, dValue);

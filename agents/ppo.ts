@@ -23,6 +23,7 @@ import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
 import { Mlp } from './nn/mlp.ts';
 import { withPrefix } from './nn/tensor.ts';
+import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages } from './ppo_loss.ts';
 
 // ---------------------------------------------------------------- ARGS
 export const PpoArgs = z.object({
@@ -405,21 +406,15 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
     for (let i = 0; i < batchSize; i++) idx[i] = i;
     let pgLossSum = 0, vLossSum = 0, entSum = 0, klSum = 0, oldKlSum = 0, clipFracSum = 0, nMb = 0;
     let stop = false;
+    const term: LossTerm = { loss: 0, grad: 0 };
     for (let epoch = 0; epoch < args.updateEpochs && !stop; epoch++) {
       rng.shuffle(idx);
       for (let start = 0; start + minibatchSize <= batchSize; start += minibatchSize) {
         const M = minibatchSize;
         for (let m = 0; m < M; m++) mbObs.set(obsBuf.subarray(idx[start + m] * obsDim, (idx[start + m] + 1) * obsDim), m * obsDim);
         // advantages of this minibatch, normalised
-        let aMean = 0;
-        for (let m = 0; m < M; m++) aMean += mbAdv[m] = advBuf[idx[start + m]];
-        aMean /= M;
-        if (args.normAdv && M > 1) {
-          let aVar = 0;
-          for (let m = 0; m < M; m++) aVar += (mbAdv[m] - aMean) ** 2;
-          const aStd = Math.sqrt(aVar / (M - 1)); // torch .std() is unbiased
-          for (let m = 0; m < M; m++) mbAdv[m] = (mbAdv[m] - aMean) / (aStd + 1e-8);
-        }
+        for (let m = 0; m < M; m++) mbAdv[m] = advBuf[idx[start + m]];
+        if (args.normAdv) normalizeAdvantages(mbAdv, M);
         optimizer.zeroGrad();
         if (!discrete) logStdGrad.data.fill(0);
 
@@ -455,14 +450,10 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
           oldApproxKl += -logratio;
           approxKl += ratio - 1 - logratio;
           if (Math.abs(ratio - 1) > args.clipCoef) clipped++;
-          const adv = mbAdv[m];
-          const pg1 = -adv * ratio;
-          const clippedRatio = Math.min(Math.max(ratio, 1 - args.clipCoef), 1 + args.clipCoef);
-          const pg2 = -adv * clippedRatio;
-          pgLoss += Math.max(pg1, pg2);
+          clippedSurrogate(mbAdv[m], ratio, args.clipCoef, M, term);
+          pgLoss += term.loss;
           entropy += ent;
-          // d(pgLoss/M)/d newLogprob: the unclipped branch carries the gradient (ratio·(−adv)).
-          const dLogp = (pg1 >= pg2 ? -adv * ratio : 0) / M;
+          const dLogp = term.grad;
           // d(−entCoef·entropy/M)
           const dEnt = -args.entCoef / M;
           if (discrete) {
@@ -489,25 +480,9 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
         let vLoss = 0;
         for (let m = 0; m < M; m++) {
           const b = idx[start + m];
-          const nv = newValue[m];
-          const ret = retBuf[b];
-          const unclipped = (nv - ret) ** 2;
-          if (args.clipVloss) {
-            const delta = nv - valueBuf[b];
-            const inside = delta > -args.clipCoef && delta < args.clipCoef;
-            const vClipped = valueBuf[b] + Math.min(Math.max(delta, -args.clipCoef), args.clipCoef);
-            const clippedLoss = (vClipped - ret) ** 2;
-            if (unclipped >= clippedLoss) {
-              vLoss += unclipped;
-              dValue[m] = (args.vfCoef * 0.5 * 2 * (nv - ret)) / M;
-            } else {
-              vLoss += clippedLoss;
-              dValue[m] = inside ? (args.vfCoef * 0.5 * 2 * (vClipped - ret)) / M : 0;
-            }
-          } else {
-            vLoss += unclipped;
-            dValue[m] = (args.vfCoef * 0.5 * 2 * (nv - ret)) / M;
-          }
+          clippedValueLoss(newValue[m], retBuf[b], valueBuf[b], args.clipVloss, args.clipCoef, args.vfCoef, M, term);
+          vLoss += term.loss;
+          dValue[m] = term.grad;
         }
         critic.backward(dValue, M);
 
