@@ -47,7 +47,7 @@ import type { Env, EnvMetadata, EnvSpec, Frame, Info, RenderMode, RenderOptions,
 import { frameSize } from '../../sim/render/frame_size.ts';
 import { Raster } from '../../sim/render/raster.ts';
 import { assertSeed, Rng } from '../../sim/rng.ts';
-import { parseParams } from '../textworld/params.ts';
+import { parseParams } from '../../sim/params.ts';
 import { actionToString, validateAction, WebActionSpace } from './actions.ts';
 import type { DomBackend } from './backends/backend.ts';
 import { ChromiumBackend } from './backends/chromium.ts';
