@@ -39,8 +39,9 @@
  * ## Reward context
  * `state()`: `WebNavState` (task, utterance, fields, goal, step, verdict and the page's facts — clicks,
  * submissions, field values, checked boxes, focus, current page); `abstraction()`: its TypeScript
- * description; `success(state)`: `state.verdict === 1`. `render()`: Chromium screenshot, or a schematic
- * of the accessibility tree on the fast DOM (one bar per element, coloured by role, indented by depth).
+ * description; `success(state)`: `state.verdict === 1`. `render({width, height})` (default 240×320): the
+ * Chromium screenshot (resized to the requested size), or on the fast DOM a schematic of the accessibility
+ * tree (one bar per element, coloured by role, indented by depth).
  */
 import { z } from 'zod';
 import type { Env, EnvMetadata, EnvSpec, Frame, Info, RenderMode, RenderOptions, ResetOptions, ResetResult, StepResult } from '../../sim/env.ts';
@@ -219,8 +220,8 @@ export class WebNavEnv implements Env<WebObservation, WebAction | string, WebNav
   }
 
   render(opts?: RenderOptions): Frame {
-    if (this.backend.hasLayout && opts?.width === undefined && opts?.height === undefined) return this.backend.screenshot();
     const { width, height } = frameSize(opts, { width: 240, height: 320 }, this.metadata.cameras, 'webnav');
+    if (this.backend.hasLayout) return resizeNearest(this.backend.screenshot(), width, height);
     const r = new Raster(width, height).clear(0xffffff);
     const lines = this.snap ? this.snap.axtree.split('\n') : [];
     const rowH = Math.max(3, Math.min(14, Math.floor(height / Math.max(1, lines.length))));
@@ -255,6 +256,24 @@ export class WebNavEnv implements Env<WebObservation, WebAction | string, WebNav
   success(state: WebNavState): boolean {
     return state.verdict === 1;
   }
+}
+
+/** Nearest-neighbour resize of an RGB frame (identity when the size already matches). */
+function resizeNearest(f: Frame, width: number, height: number): Frame {
+  if (f.width === width && f.height === height) return f;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(f.height - 1, Math.floor(((y + 0.5) * f.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(f.width - 1, Math.floor(((x + 0.5) * f.width) / width));
+      const i = (y * width + x) * 3;
+      const j = (sy * f.width + sx) * 3;
+      data[i] = f.data[j];
+      data[i + 1] = f.data[j + 1];
+      data[i + 2] = f.data[j + 2];
+    }
+  }
+  return { width, height, data };
 }
 
 const ROLE_COLORS: Record<string, number> = {
