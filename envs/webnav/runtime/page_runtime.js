@@ -79,12 +79,15 @@ function number() {
   });
 }
 
+/** Hidden by its own attributes (the `hidden` flag or an inline display:none / visibility:hidden). */
+function selfHidden(e) {
+  if (e.hidden) return true;
+  const st = e.getAttribute('style');
+  return st !== null && /display\s*:\s*none|visibility\s*:\s*hidden/.test(st);
+}
+
 function visible(el) {
-  for (let e = el; e && e !== D.body; e = e.parentElement) {
-    if (e.hidden) return false;
-    const st = e.getAttribute('style');
-    if (st && /display\s*:\s*none|visibility\s*:\s*hidden/.test(st)) return false;
-  }
+  for (let e = el; e && e !== D.body; e = e.parentElement) if (selfHidden(e)) return false;
   return true;
 }
 
@@ -180,7 +183,8 @@ function fieldValue(el) {
 /** Lines of the accessibility tree and the element records, in document order. */
 function walk(el, depth, withBbox, lines, elements, ids) {
   for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-    if (!visible(c) || c.tagName === 'SCRIPT' || c.tagName === 'STYLE') continue;
+    // walk only descends into visible elements, so a child is visible unless it hides itself.
+    if (selfHidden(c) || c.tagName === 'SCRIPT' || c.tagName === 'STYLE') continue;
     let role = roleOf(c);
     if (role === null && ownText(c) !== '') role = 'StaticText';
     let childDepth = depth;
@@ -224,21 +228,27 @@ function walk(el, depth, withBbox, lines, elements, ids) {
 function facts() {
   const values = {};
   const checked = {};
-  const fields = all(D.body, (e) => e.tagName === 'INPUT' || e.tagName === 'SELECT' || e.tagName === 'TEXTAREA');
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    const id = f.getAttribute('data-rf-id');
-    if (id === null) continue;
-    const t = (f.getAttribute('type') || '').toLowerCase();
-    if (t === 'checkbox' || t === 'radio') checked[id] = Boolean(f.checked);
-    else values[id] = fieldValue(f);
-  }
-  const pages = all(D.body, hasAttr('data-rf-page'));
   let page = null;
-  for (let i = 0; i < pages.length; i++) if (visible(pages[i])) page = pages[i].getAttribute('data-rf-page');
   const hiddenIds = [];
-  const tracked = all(D.body, hasAttr('data-rf-track'));
-  for (let i = 0; i < tracked.length; i++) if (!visible(tracked[i])) hiddenIds.push(tracked[i].getAttribute('data-rf-track'));
+  // One pass; `hidden` tells whether an ancestor-or-self hides the element.
+  const visit = (root, hidden) => {
+    for (let e = root.firstElementChild; e; e = e.nextElementSibling) {
+      const h = hidden || selfHidden(e);
+      const tag = e.tagName;
+      if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') {
+        const id = e.getAttribute('data-rf-id');
+        if (id !== null) {
+          const t = (e.getAttribute('type') || '').toLowerCase();
+          if (t === 'checkbox' || t === 'radio') checked[id] = Boolean(e.checked);
+          else values[id] = fieldValue(e);
+        }
+      }
+      if (!h && e.hasAttribute('data-rf-page')) page = e.getAttribute('data-rf-page');
+      if (h && e.hasAttribute('data-rf-track')) hiddenIds.push(e.getAttribute('data-rf-track'));
+      visit(e, h);
+    }
+  };
+  visit(D.body, false);
   return {
     clicks: rt.clicks.slice(),
     events: rt.events.slice(),
