@@ -9,6 +9,7 @@
  * so it keeps serving while training waits).
  */
 import type { VecBuffers, VecResetOptions, VecStepResult, VectorEnv } from '../sim/vector/vector_env.ts';
+import { VectorEnvWrapper } from '../sim/vector/vector_wrapper.ts';
 
 /** One body of a robotics scene, in the order its 7 floats (x y z, qw qx qy qz) appear in a pose frame. */
 export interface SceneBody {
@@ -86,7 +87,7 @@ export interface RunSink {
 
 export type Family = 'robotics' | 'textworld' | 'classic' | 'web' | string;
 
-export class ViewerVectorEnv implements VectorEnv {
+export class ViewerVectorEnv extends VectorEnvWrapper {
   private readonly poseBuf = new Float32Array(7 * 8);
   private rowBuf: Float32Array | undefined;
   private lastPublish = -Infinity;
@@ -94,30 +95,22 @@ export class ViewerVectorEnv implements VectorEnv {
   private returns: Float64Array;
 
   constructor(
-    readonly env: VectorEnv,
+    env: VectorEnv,
     readonly family: Family,
     readonly sink: RunSink,
     /** Least time between published steps (default 1000/60 ms; 0 publishes every step). */
     readonly minIntervalMs = 1000 / 60,
   ) {
+    super(env);
     this.returns = new Float64Array(env.numEnvs);
   }
 
-  get numEnvs() { return this.env.numEnvs; }
-  get singleObservationSpace() { return this.env.singleObservationSpace; }
-  get singleActionSpace() { return this.env.singleActionSpace; }
-  get obsDim() { return this.env.obsDim; }
-  get actDim() { return this.env.actDim; }
-  get autoresetMode() { return this.env.autoresetMode; }
-  get maxEpisodeSteps() { return this.env.maxEpisodeSteps; }
-  get buffers(): VecBuffers { return this.env.buffers; }
-
-  reset(opts?: VecResetOptions): ReturnType<VectorEnv['reset']> {
+  override reset(opts?: VecResetOptions): ReturnType<VectorEnv['reset']> {
     this.returns.fill(0);
     return this.env.reset(opts);
   }
 
-  step(actions: Float32Array, out?: VecBuffers): VecStepResult {
+  override step(actions: Float32Array, out?: VecBuffers): VecStepResult {
     this.sink.throttle();
     const r = this.env.step(actions, out);
     this.stepCount++;
@@ -161,11 +154,4 @@ export class ViewerVectorEnv implements VectorEnv {
     }
   }
 
-  stateAt(i: number): unknown {
-    return this.env.stateAt(i);
-  }
-
-  close(): void {
-    this.env.close();
-  }
 }

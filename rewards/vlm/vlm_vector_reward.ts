@@ -16,7 +16,8 @@
  * env's own reward (`rewardTerms.env`).
  */
 import type { Env, Frame, StepResult } from '../../sim/env.ts';
-import type { VecBuffers, VecResetOptions, VecStepResult, VectorEnv } from '../../sim/vector/vector_env.ts';
+import type { VecBuffers, VecStepResult, VectorEnv } from '../../sim/vector/vector_env.ts';
+import { VectorEnvWrapper } from '../../sim/vector/vector_wrapper.ts';
 import { Wrapper } from '../../sim/wrappers/wrapper.ts';
 import type { VlmReward } from './vlm_reward.ts';
 
@@ -63,31 +64,19 @@ export class VlmFrameTap<Obs, Act, State> extends Wrapper<Obs, Act, State> {
   }
 }
 
-export class VlmVectorReward implements VectorEnv {
+export class VlmVectorReward extends VectorEnvWrapper {
   /** Embedder calls made (one per vector step with at least one stepped env). */
   batches = 0;
   private readonly window: Frame[] = [];
   private readonly owners: number[] = [];
   private scores = new Float32Array(0);
 
-  constructor(readonly env: VectorEnv, readonly reward: VlmReward, readonly batch: VlmFrameBatch) {
+  constructor(env: VectorEnv, readonly reward: VlmReward, readonly batch: VlmFrameBatch) {
+    super(env);
     if (batch.numEnvs !== env.numEnvs) throw new Error(`VlmVectorReward: the frame batch has ${batch.numEnvs} slots for ${env.numEnvs} envs`);
   }
 
-  get numEnvs() { return this.env.numEnvs; }
-  get singleObservationSpace() { return this.env.singleObservationSpace; }
-  get singleActionSpace() { return this.env.singleActionSpace; }
-  get obsDim() { return this.env.obsDim; }
-  get actDim() { return this.env.actDim; }
-  get autoresetMode() { return this.env.autoresetMode; }
-  get maxEpisodeSteps() { return this.env.maxEpisodeSteps; }
-  get buffers(): VecBuffers { return this.env.buffers; }
-
-  reset(opts?: VecResetOptions): ReturnType<VectorEnv['reset']> {
-    return this.env.reset(opts);
-  }
-
-  step(actions: Float32Array, out?: VecBuffers): VecStepResult {
+  override step(actions: Float32Array, out?: VecBuffers): VecStepResult {
     this.batch.clear();
     const r = this.env.step(actions, out);
     const views = this.batch.cameras.length;
@@ -108,11 +97,4 @@ export class VlmVectorReward implements VectorEnv {
     return r;
   }
 
-  stateAt(i: number): unknown {
-    return this.env.stateAt(i);
-  }
-
-  close(): void {
-    this.env.close();
-  }
 }
