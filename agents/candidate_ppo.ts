@@ -17,7 +17,7 @@ import { deriveSeed, Rng } from '../sim/rng.ts';
 import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
 import { PpoArgs } from './ppo.ts';
-import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages } from './ppo_loss.ts';
+import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages, ppoBatchShape } from './ppo_loss.ts';
 import type { Tensor } from './nn/tensor.ts';
 
 // ---------------------------------------------------------------- ARGS
@@ -120,11 +120,7 @@ export function pickCandidate(scores: Float32Array, c0: number, c1: number, gree
 export function trainCandidatePpo<Obs, Act, Ep>(args: CandidatePpoArgs, policy: CandidatePolicy<Obs, Act, Ep>, rng: Rng, opts: CandidateTrainOptions<Obs, Act>): CandidateTrainResult {
   const N = args.numEnvs;
   const T = args.numSteps;
-  const batchSize = N * T;
-  const minibatchSize = Math.floor(batchSize / args.numMinibatches);
-  if (minibatchSize < 1) throw new RangeError(`numMinibatches ${args.numMinibatches} exceeds the batch size ${batchSize}`);
-  const numIterations = Math.floor(args.totalTimesteps / batchSize);
-  if (numIterations < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${batchSize})`);
+  const { batchSize, minibatchSize, numIterations } = ppoBatchShape(args);
   const optimizer = new Adam(policy.params(), policy.grads(), { lr: args.learningRate, eps: 1e-5 });
 
   // ---------------------------------------------------------------- STORAGE (time-major, k = t·N + i)

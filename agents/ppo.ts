@@ -23,7 +23,7 @@ import { computeGae } from './gae.ts';
 import { Adam, clipGradNorm } from './nn/adam.ts';
 import { Mlp } from './nn/mlp.ts';
 import { withPrefix } from './nn/tensor.ts';
-import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages } from './ppo_loss.ts';
+import { clippedSurrogate, clippedValueLoss, type LossTerm, normalizeAdvantages, ppoBatchShape } from './ppo_loss.ts';
 
 // ---------------------------------------------------------------- ARGS
 export const PpoArgs = z.object({
@@ -141,11 +141,7 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
   const envs = ctx.makeEnv(args.numEnvs, 'same-step');
   const N = args.numEnvs;
   const T = args.numSteps;
-  const batchSize = N * T;
-  const minibatchSize = Math.floor(batchSize / args.numMinibatches);
-  if (minibatchSize < 1) throw new RangeError(`numMinibatches ${args.numMinibatches} exceeds the batch size ${batchSize}`);
-  const numIterations = Math.floor(args.totalTimesteps / batchSize);
-  if (numIterations < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${batchSize})`);
+  const { batchSize, minibatchSize, numIterations } = ppoBatchShape(args);
 
   const space = envs.singleActionSpace;
   const discrete = space instanceof Discrete;

@@ -4,6 +4,16 @@
  * Results go into caller-owned objects, so the update loops allocate nothing per sample.
  */
 
+/** Rollout batch, minibatch and iteration counts of a PPO run; errors name the arguments. */
+export function ppoBatchShape(args: { numEnvs: number; numSteps: number; numMinibatches: number; totalTimesteps: number }): { batchSize: number; minibatchSize: number; numIterations: number } {
+  const batchSize = args.numEnvs * args.numSteps;
+  const minibatchSize = Math.floor(batchSize / args.numMinibatches);
+  if (minibatchSize < 1) throw new RangeError(`numMinibatches ${args.numMinibatches} exceeds the batch size ${batchSize}`);
+  const numIterations = Math.floor(args.totalTimesteps / batchSize);
+  if (numIterations < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${batchSize})`);
+  return { batchSize, minibatchSize, numIterations };
+}
+
 /** Normalise `adv[0..M)` in place to zero mean and unit (unbiased, as torch `.std()`) deviation. */
 export function normalizeAdvantages(adv: Float32Array, M: number): void {
   if (M < 2) return;

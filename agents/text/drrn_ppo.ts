@@ -22,6 +22,7 @@ import type { Env, Info } from '../../sim/env.ts';
 import { deriveSeed, Rng } from '../../sim/rng.ts';
 import { type CandidateEvalResult, CandidatePpoArgs, type CandidatePolicy, type CandidateScores, type CandidateTrainResult, evaluateCandidatePolicy, pickCandidate, trainCandidatePpo } from '../candidate_ppo.ts';
 import type { Tensor } from '../nn/tensor.ts';
+import { ppoBatchShape } from '../ppo_loss.ts';
 import { type DrrnBatch, DrrnScorer } from './drrn.ts';
 import { TextHasher } from './features.ts';
 
@@ -131,8 +132,7 @@ export interface DrrnTrainResult extends CandidateTrainResult {
 export function trainDrrnPpo(argsIn: Partial<DrrnPpoArgs>, opts: DrrnTrainOptions): DrrnTrainResult {
   const args = DrrnPpoArgs.parse(argsIn);
   const rng = new Rng(deriveSeed(args.seed, 'drrn-ppo'));
-  const N = args.numEnvs * args.numSteps;
-  if (Math.floor(args.totalTimesteps / N) < 1) throw new RangeError(`totalTimesteps ${args.totalTimesteps} is below one rollout (numEnvs × numSteps = ${N})`);
+  ppoBatchShape(args); // bad batch arguments fail before the network is built
   // ---------------------------------------------------------------- NETWORK
   const hasher = new TextHasher({ buckets: args.buckets });
   const scorer = new DrrnScorer({ buckets: args.buckets, embedDim: args.embedDim, hidden: args.hidden, rng });
