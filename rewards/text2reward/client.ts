@@ -7,6 +7,8 @@
  * Configuration: `REWARDFORGE_LLM_URL` (base URL, e.g. http://127.0.0.1:8000/v1), `REWARDFORGE_LLM_MODEL`,
  * `REWARDFORGE_LLM_API_KEY`.
  */
+import { endpointUrl } from '../endpoint.ts';
+
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
   readonly content: string;
@@ -52,14 +54,7 @@ export class HttpChatClient implements ChatClient {
   private readonly endpoint: string;
 
   constructor(private readonly opts: HttpChatOptions) {
-    let u: URL;
-    try {
-      u = new URL(opts.url);
-    } catch {
-      throw new Error(`REWARDFORGE_LLM_URL must be an http(s) URL, got '${opts.url}'`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`REWARDFORGE_LLM_URL must be an http(s) URL, got '${opts.url}'`);
-    this.endpoint = `${opts.url.replace(/\/+$/, '')}/chat/completions`;
+    this.endpoint = endpointUrl(opts.url, 'REWARDFORGE_LLM_URL', 'chat/completions');
     this.model = opts.model;
   }
 

@@ -29,6 +29,7 @@
  * (default 'clip'), `REWARDFORGE_VLM_API_KEY`, `REWARDFORGE_VLM_DIM` (optional expected D),
  * `REWARDFORGE_VLM_TIMEOUT_MS` (per attempt, default 30000).
  */
+import { endpointUrl } from '../endpoint.ts';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { PNG } from 'pngjs';
 import type { Frame } from '../../sim/env.ts';
@@ -110,15 +111,8 @@ export class HttpEmbedder implements Embedder {
   requests = 0;
 
   constructor(private readonly opts: HttpEmbedderOptions) {
-    let u: URL;
-    try {
-      u = new URL(opts.url);
-    } catch {
-      throw new Error(`REWARDFORGE_VLM_URL must be an http(s) URL, got '${opts.url}'`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`REWARDFORGE_VLM_URL must be an http(s) URL, got '${opts.url}'`);
     if (opts.dim !== undefined && !(Number.isInteger(opts.dim) && opts.dim > 0)) throw new RangeError(`HttpEmbedder: dim must be a positive integer, got ${opts.dim}`);
-    this.endpoint = `${opts.url.replace(/\/+$/, '')}/embeddings`;
+    this.endpoint = endpointUrl(opts.url, 'REWARDFORGE_VLM_URL', 'embeddings');
     this.model = opts.model ?? 'clip';
     this.name = `http:${this.model}`;
     this.knownDim = opts.dim;
