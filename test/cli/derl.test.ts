@@ -12,6 +12,7 @@ import { type InnerJob, runInnerJobs } from '../../cli/derl_inner.ts';
 import { EpisodeEndReward, FirstFireFormulaReward } from '../../rewards/derl/episode_reward.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
+import { captureStderr } from '../helpers/capture.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-derl-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -97,17 +98,8 @@ describe('npm run derl', () => {
       expect(() => parseDerlArgs(argv), argv.join(' ')).toThrow(DerlArgsError);
       expect(() => parseDerlArgs(argv)).toThrow(re);
     }
-    const write = process.stderr.write.bind(process.stderr);
-    let err = '';
-    process.stderr.write = ((s: string) => {
-      err += s;
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      expect(await main(['--population', '1'])).toBe(2);
-    } finally {
-      process.stderr.write = write;
-    }
+    const { code, err } = await captureStderr(() => main(['--population', '1']));
+    expect(code).toBe(2);
     expect(err).toMatch(/^derl: --population/);
   });
 });

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { captureStderr } from '../helpers/capture.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main as rewardMain } from '../../cli/reward.ts';
 import { main as trainMain } from '../../cli/train.ts';
@@ -32,19 +33,6 @@ async function run(fn: (o: (s: string) => void, e: (s: string) => void) => Promi
   return { code, out, err };
 }
 
-async function quietTrain(argv: string[]): Promise<{ code: number; err: string }> {
-  const write0 = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await trainMain(argv), err };
-  } finally {
-    process.stderr.write = write0;
-  }
-}
 
 describe('reward check', () => {
   it('exit 0 with the range and terms for code that passes', async () => {
@@ -89,7 +77,7 @@ describe('reward compare', () => {
 describe('train:env --reward file:PATH', () => {
   it('trains with the code, saves it and records provenance and guard counts', async () => {
     const out = path.join(tmp, 'run');
-    const r = await quietTrain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('train.js', GOOD)}`, '--steps', '1024', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', out]);
+    const r = await captureStderr(() => trainMain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('train.js', GOOD)}`, '--steps', '1024', '--num-envs', '4', '--set', 'numSteps=128', '--quiet', '--eval-episodes', '2', '--out', out]));
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.reward).toMatchObject({ kind: 'file', generator: 'file', terms: ['upright'], guard: { errors: 0, nonFinite: 0 } });
@@ -101,11 +89,11 @@ describe('train:env --reward file:PATH', () => {
 
   it('refuses code that fails the checker with exit 2 and writes nothing', async () => {
     const out = path.join(tmp, 'refused');
-    const r = await quietTrain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('bad.js', LOOP)}`, '--steps', '512', '--quiet', '--out', out]);
+    const r = await captureStderr(() => trainMain(['--env', 'classic/CartPole-v1', '--reward', `file:${write('bad.js', LOOP)}`, '--steps', '512', '--quiet', '--out', out]));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/does not pass the reward-language checker/);
     expect(fs.existsSync(out)).toBe(false);
-    const s = await quietTrain(['--reward', 'llm', '--quiet']);
+    const s = await captureStderr(() => trainMain(['--reward', 'llm', '--quiet']));
     expect(s.code).toBe(2);
     expect(s.err).toMatch(/--reward: 'llm' is not a reward spec; allowed: env \| file:PATH/);
   });

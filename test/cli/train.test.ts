@@ -14,25 +14,13 @@ import { parseTrainArgs } from '../../cli/train_args.ts';
 import { listCheckpoints, loadLatestCheckpoint } from '../../sim/io/checkpoint.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
 import { readTfEvents } from '../../sim/io/tfevents.ts';
+import { captureStderr } from '../helpers/capture.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const RUN = ['--env', 'classic/CartPole-v1', '--steps', '3072', '--num-envs', '4', '--set', 'numSteps=128', '--checkpoint-every', '512', '--quiet', '--eval-episodes', '4'];
 
-async function captureStderr(fn: () => Promise<number>): Promise<{ code: number; err: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 function finalWeights(dir: string): Record<string, number[]> {
   const ck = loadLatestCheckpoint(dir)!;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { captureStderr } from '../helpers/capture.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/train.ts';
 import { parseTrainArgs, TrainArgsError } from '../../cli/train_args.ts';
@@ -16,19 +17,6 @@ import { Rng } from '../../sim/rng.ts';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-vlm-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function quietly(fn: () => Promise<number>): Promise<{ code: number; err: string }> {
-  const write = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), err };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 describe('--reward vlm', () => {
   it('parses goal prompts (| separates several) and the vlm flags', () => {
@@ -92,7 +80,7 @@ describe('--reward vlm', () => {
 
   it('a tiny CartPole run trains on the VLM reward and records which embedder produced it', async () => {
     const out = path.join(tmp, 'cartpole');
-    const r = await quietly(() => main(['--env', 'classic/CartPole-v1', '--reward', 'vlm:the pole is upright', '--alpha', '0', '--steps', '512', '--num-envs', '2', '--quiet', '--eval-episodes', '2', '--out', out]));
+    const r = await captureStderr(() => main(['--env', 'classic/CartPole-v1', '--reward', 'vlm:the pole is upright', '--alpha', '0', '--steps', '512', '--num-envs', '2', '--quiet', '--eval-episodes', '2', '--out', out]));
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v1', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
