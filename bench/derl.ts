@@ -4,8 +4,9 @@
  *   (a) outcome only      `g_won`
  *   (b) primitive average `(g_won + g_goalHeld + g_stateChange + g_cmdValid + g_newLocation) / 5`
  *   (c) evolved           the best formula of a DERL search (cli/derl.ts), selected on `valid_seen`
- * each trained with DRRN-PPO for the same final budget, with the same seed, and paid at episode end
- * (DERL's episode-level reward; cli/derl_inner.ts). The search's compute is reported beside.
+ * each trained once with DRRN-PPO for the same final budget and seed, and scored on `valid_seen` and
+ * `valid_unseen`. Formulas pay on subgoal events (`timing: 'first'`, cli/derl_inner.ts): each primitive
+ * counts the first time it fires in an episode. The search's compute is reported beside.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -19,38 +20,38 @@ export interface DerlBenchOptions {
 
 const OUTCOME = 'g_won';
 const AVERAGE = '( g_won + g_goalHeld + g_stateChange + g_cmdValid + g_newLocation ) / 5';
+/** Subgoal events (cli/derl_inner.ts): DRRN learns nothing from episode-level payment at these budgets. */
+const timing = 'first' as const;
 
 export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, unknown>> {
   const log = opts.log ?? (() => {});
   const env = 'textworld/ALFWorld-v0';
   const budget = opts.quick
     ? { iterations: 2, population: 4, innerSteps: 2048, evalEpisodes: 16, finalSteps: 4096, finalEpisodes: 32 }
-    : { iterations: 3, population: 8, innerSteps: 20000, evalEpisodes: 100, finalSteps: 100000, finalEpisodes: 200 };
+    : { iterations: 3, population: 8, innerSteps: 30000, evalEpisodes: 100, finalSteps: 100000, finalEpisodes: 200 };
   const seed = 1;
   const t0 = performance.now();
   const dir = path.join(os.tmpdir(), `rf-derl-bench-${process.pid}-${Date.now()}`);
-  const search = await runDerlSearch({ env, ...budget, seed, timing: 'episode', quiet: true, out: dir }, log);
+  const search = await runDerlSearch({ env, ...budget, seed, timing, quiet: true, out: dir }, log);
   const searchSeconds = (performance.now() - t0) / 1000;
   const evolved = search.summary.best?.formula;
   if (!evolved) throw new Error('derl bench: the search found no valid formula');
   // The three columns with one final budget each; the evolved column's held-out figure is the search's
   // own final run (same seed derivation as the other two here would not hold, so all three are rerun).
   const formulas = [OUTCOME, AVERAGE, evolved];
-  const jobs = formulas.flatMap((formula) =>
-    (['valid_seen', 'valid_unseen'] as const).map((split) => ({ envId: env, formula, seed: 1000 + seed, steps: budget.finalSteps, evalSplit: split, evalEpisodes: budget.finalEpisodes, timing: 'episode' as const })),
-  );
+  // One training per column, scored on both splits.
+  const jobs = formulas.map((formula) => ({ envId: env, formula, seed: 1000 + seed, steps: budget.finalSteps, evalSplit: 'valid_seen', extraEvalSplits: ['valid_unseen'], evalEpisodes: budget.finalEpisodes, timing }));
   const t1 = performance.now();
   const results = await runInnerJobs(jobs);
   const columnSeconds = (performance.now() - t1) / 1000;
   const column = (k: number): Record<string, unknown> => {
-    const seen = results[2 * k];
-    const unseen = results[2 * k + 1];
-    if ('error' in seen || 'error' in unseen) return { formula: formulas[k], error: 'error' in seen ? seen.error : (unseen as { error: string }).error };
-    return { formula: formulas[k], valid_seen: seen.score, valid_unseen: unseen.score, trainSeconds: Math.round(unseen.trainSeconds) };
+    const r = results[k];
+    if ('error' in r) return { formula: formulas[k], error: r.error };
+    return { formula: formulas[k], valid_seen: r.score, valid_unseen: r.extraScores?.valid_unseen, trainSeconds: Math.round(r.trainSeconds) };
   };
   const out = {
     env,
-    budget: { ...budget, rewardTiming: 'episode', agent: 'DRRN-PPO (agents/text/drrn_ppo.ts)', seed },
+    budget: { ...budget, rewardTiming: timing, agent: 'DRRN-PPO (agents/text/drrn_ppo.ts)', seed },
     outcomeOnly: column(0),
     primitiveAverage: column(1),
     evolved: column(2),

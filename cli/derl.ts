@@ -41,7 +41,7 @@ export const DerlConfig = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
     parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
     workers: z.string().optional().describe('run the inner trainings on BullMQ workers through this Redis URL, one flow per iteration (default: worker threads here)'),
-    timing: z.enum(['auto', 'episode', 'first', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'first' (every step, each primitive firing only its first time in an episode), 'step' (every step), 'auto' (episode for text worlds, step for robotics)"),
+    timing: z.enum(['auto', 'episode', 'first', 'step']).describe("when a formula pays: 'episode' (once, at an episode's end: DERL's episode-level reward), 'first' (every step, each primitive firing only its first time in an episode), 'step' (every step), 'auto' (first for text worlds, step for robotics)"),
     out: z.string().optional().describe('run directory'),
     quiet: z.boolean().describe('no per-iteration lines'),
   })
@@ -110,6 +110,7 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     throw new DerlArgsError(`--env: ${(e as Error).message}`);
   }
   if (!cfg.env.startsWith('textworld/') && !cfg.env.startsWith('robotics/')) throw new DerlArgsError(`--env: DERL's inner loop trains text-world and robotics envs, got '${cfg.env}'`);
+  if (cfg.timing === 'first' && !cfg.env.startsWith('textworld/')) throw new DerlArgsError(`--timing: 'first' keeps per-episode memory and is supported on text worlds only, not '${cfg.env}'; use step or episode`);
   // A budget below one rollout of the inner learner would make every inner run fail.
   const rollout = cfg.env.startsWith('textworld/')
     ? (({ numEnvs, numSteps }) => numEnvs * numSteps)(DrrnPpoArgs.parse({}))
@@ -166,7 +167,7 @@ async function search(
   const { validation, heldOut } = splitsFor(cfg.env);
   const parallel = cfg.parallel ?? defaultParallel(cfg.population);
   const execute: InnerExecutor = remote ?? ((jobs) => runInnerJobs(jobs, parallel));
-  const timing = cfg.timing === 'auto' ? (cfg.env.startsWith('textworld/') ? 'episode' : 'step') : cfg.timing;
+  const timing = cfg.timing === 'auto' ? (cfg.env.startsWith('textworld/') ? 'first' : 'step') : cfg.timing;
   const metrics = new MetricsWriter(path.join(dir, 'metrics.jsonl'));
   const history = fs.openSync(path.join(dir, 'derl.jsonl'), 'w');
   const t0 = performance.now();

@@ -25,6 +25,7 @@ import { compileFormula } from '../rewards/derl/formula.ts';
 import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
 import { GuardedReward } from '../rewards/lang/compile.ts';
 import { deriveSeed } from '../sim/rng.ts';
+import type { RewardFunction } from '../sim/reward.ts';
 import { RewardWrapper } from '../sim/wrappers/reward_wrapper.ts';
 
 export interface InnerJob {
@@ -37,6 +38,8 @@ export interface InnerJob {
   /** Split (text world) to score on, e.g. 'valid_seen'. */
   readonly evalSplit: string;
   readonly evalEpisodes: number;
+  /** Text world: more splits to score the same trained policy on (`extraScores`), e.g. the held-out one. */
+  readonly extraEvalSplits?: string[];
   /**
    * 'episode': the formula pays once, on an episode's last transition (DERL's episode-level reward);
    * 'first': every step, with each primitive firing only the first time in an episode (subgoal events);
@@ -59,6 +62,8 @@ export interface InnerResult {
    * workers must agree exactly), since tiny test budgets leave every score at 0.
    */
   readonly evalFingerprint?: number;
+  /** Success rate per split of `extraEvalSplits`, with `evalEpisodes` episodes each. */
+  readonly extraScores?: Record<string, number>;
 }
 
 function formulaReward(envId: string, formula: string): GuardedReward {
@@ -66,27 +71,48 @@ function formulaReward(envId: string, formula: string): GuardedReward {
   return new GuardedReward(compiled.compiled, { name: `derl:${formula}` });
 }
 
+/**
+ * The job's reward per training env (undefined for 'env'). `FirstFireFormulaReward` remembers which
+ * primitives fired in the current episode, so every call gives a fresh one; the compiled formula (and
+ * its guard counters) is shared.
+ */
+export function innerRewardFactory(job: InnerJob): { guard?: GuardedReward; rewardFor: () => RewardFunction | undefined } {
+  const guard = job.formula === 'env' ? undefined : formulaReward(job.envId, job.formula);
+  const names = primitiveFamilyFor(job.envId).primitives.map((p) => p.name);
+  const rewardFor = (): RewardFunction | undefined => !guard ? undefined
+    : job.timing === 'episode' ? new EpisodeEndReward(guard)
+    : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, names)
+    : guard;
+  return { guard, rewardFor };
+}
+
 /** One inner training and validation, in this thread. */
 export function runInnerJob(job: InnerJob): InnerResult {
-  const guard = job.formula === 'env' ? undefined : formulaReward(job.envId, job.formula);
-  const reward = !guard ? undefined
-    : job.timing === 'episode' ? new EpisodeEndReward(guard)
-    : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, primitiveFamilyFor(job.envId).primitives.map((p) => p.name))
-    : guard;
+  const { guard, rewardFor } = innerRewardFactory(job);
   const t0 = performance.now();
   if (job.envId.startsWith('textworld/')) {
     const args = DrrnPpoArgs.parse({ totalTimesteps: job.steps, seed: deriveSeed(job.seed, 'drrn') });
     const makeTrain = (): TextEnv => {
       const env = make(job.envId, { kwargs: { split: 'train' } }) as TextEnv;
+      const reward = rewardFor();
       return reward ? (new RewardWrapper(env, reward) as unknown as TextEnv) : env;
     };
     const res = trainDrrnPpo(args, { makeEnv: makeTrain });
     const trainSeconds = (performance.now() - t0) / 1000;
     const makeEval = (): TextEnv => make(job.envId, { kwargs: { split: job.evalSplit } }) as TextEnv;
     const ev = evaluateDrrn(res.agent, { makeEnv: makeEval, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') });
-    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined, evalFingerprint: ev.meanLength };
+    let extraScores: Record<string, number> | undefined;
+    for (const split of job.extraEvalSplits ?? []) {
+      const makeSplit = (): TextEnv => make(job.envId, { kwargs: { split } }) as TextEnv;
+      extraScores = { ...extraScores, [split]: evaluateDrrn(res.agent, { makeEnv: makeSplit, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') }).successRate };
+    }
+    return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined, evalFingerprint: ev.meanLength, ...(extraScores ? { extraScores } : {}) };
   }
   if (job.envId.startsWith('robotics/')) {
+    // One reward serves the whole native vector env, so a per-episode memory cannot be kept per env.
+    if (job.extraEvalSplits?.length) throw new Error(`DERL inner loop: '${job.envId}' has no splits; extraEvalSplits is for text worlds`);
+    if (job.timing === 'first') throw new Error(`DERL inner loop: timing 'first' keeps per-episode state and is supported on text worlds only, not '${job.envId}'; use 'step' or 'episode'`);
+    const reward = rewardFor();
     const agent = AGENTS.ppo;
     const args = agent.schema.parse({ ...(agent.presets[job.envId] ?? {}), seed: deriveSeed(job.seed, 'ppo'), totalTimesteps: job.steps }) as never;
     const ctx: TrainContext = {

@@ -155,6 +155,7 @@ export const InnerJobData = z.object({
     steps: z.number().int().min(1),
     evalSplit: z.string().min(1).max(100),
     evalEpisodes: z.number().int().min(1),
+    extraEvalSplits: z.array(z.string().min(1).max(100)).max(8).optional(),
     timing: z.enum(['step', 'episode', 'first']),
   }),
 });
@@ -167,6 +168,7 @@ export const InnerResultData = z.object({
   envSteps: z.number(),
   guard: z.object({ calls: z.number(), errors: z.number(), nonFinite: z.number() }).optional(),
   evalFingerprint: z.number().optional(),
+  extraScores: z.record(z.string(), z.number()).optional(),
 });
 export type InnerResultData = z.infer<typeof InnerResultData>;
 

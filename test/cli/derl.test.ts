@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
-import { type InnerJob, runInnerJobs } from '../../cli/derl_inner.ts';
+import { type InnerJob, innerRewardFactory, runInnerJobs } from '../../cli/derl_inner.ts';
 import { EpisodeEndReward, FirstFireFormulaReward } from '../../rewards/derl/episode_reward.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
@@ -84,6 +84,30 @@ describe('npm run derl', () => {
     expect(() => new FirstFireFormulaReward(inner, 'g_won + (', ['g_won'])).toThrow();
   });
 
+  it('gives every training env its own first-fire memory', () => {
+    const job: InnerJob = { envId: 'textworld/ALFWorld-v0', formula: 'g_won + g_goalHeld', seed: 1, steps: 512, evalSplit: 'valid_seen', evalEpisodes: 4, timing: 'first' };
+    const { rewardFor } = innerRewardFactory(job);
+    const a = rewardFor();
+    const b = rewardFor();
+    expect(a).toBeInstanceOf(FirstFireFormulaReward);
+    expect(b).not.toBe(a);
+    const { rewardFor: episodeFor } = innerRewardFactory({ ...job, timing: 'episode' });
+    expect(episodeFor()).toBeInstanceOf(EpisodeEndReward);
+    expect(innerRewardFactory({ ...job, formula: 'env' }).rewardFor()).toBeUndefined();
+  });
+
+  it('scores one trained policy on extra splits', async () => {
+    const job: InnerJob = { envId: 'textworld/ALFWorld-v0', formula: 'g_won + g_goalHeld', seed: 3, steps: 512, evalSplit: 'valid_seen', extraEvalSplits: ['valid_seen', 'valid_unseen'], evalEpisodes: 8, timing: 'first' };
+    const [r] = await runInnerJobs([job], 1);
+    if ('error' in r) throw new Error(r.error);
+    expect(Object.keys(r.extraScores ?? {}).sort()).toEqual(['valid_seen', 'valid_unseen']);
+    expect(r.extraScores?.valid_seen).toBe(r.score); // same split, same evaluation seed
+    const [bad] = await runInnerJobs([{ ...job, envId: 'robotics/Reach-v0', formula: 'g_success', extraEvalSplits: ['x'], timing: 'step' }], 1);
+    expect('error' in bad && bad.error).toMatch(/has no splits/);
+    const [first] = await runInnerJobs([{ ...job, envId: 'robotics/Reach-v0', extraEvalSplits: undefined, formula: 'g_success' }], 1);
+    expect('error' in first && first.error).toMatch(/timing 'first' .* text worlds only/);
+  }, 120_000);
+
   it('names bad flags and exits 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--iterations', 'many'], /--iterations must be a non-negative integer, got 'many'/],
@@ -91,6 +115,7 @@ describe('npm run derl', () => {
       [['--env', 'classic/CartPole-v1'], /--env: /],
       [['--env', 'nope/Nope-v0'], /--env: unknown env id 'nope\/Nope-v0'/],
       [['--timing', 'sometimes'], /--timing: .*got 'sometimes'/],
+      [['--env', 'robotics/Reach-v0', '--timing', 'first'], /--timing: 'first' .* text worlds only, not 'robotics\/Reach-v0'/],
       [['--inner-steps', '100'], /--inner-steps: must be at least one rollout of the inner learner \(512 env steps\), got 100/],
       [['--bogus'], /unknown option '--bogus'/],
     ];
