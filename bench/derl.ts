@@ -28,7 +28,7 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
   const env = 'textworld/ALFWorld-v0';
   const budget = opts.quick
     ? { iterations: 2, population: 4, innerSteps: 2048, evalEpisodes: 16, finalSteps: 4096, finalEpisodes: 32 }
-    : { iterations: 3, population: 8, innerSteps: 30000, evalEpisodes: 100, finalSteps: 100000, finalEpisodes: 200 };
+    : { iterations: 4, population: 8, innerSteps: 30000, evalEpisodes: 100, finalSteps: 100000, finalEpisodes: 200 };
   const seed = 1;
   const t0 = performance.now();
   const dir = path.join(os.tmpdir(), `rf-derl-bench-${process.pid}-${Date.now()}`);

@@ -18,6 +18,9 @@
  * `Mlp([inDim, hidden, V], tanh)` over a fixed-size encoding of the prefix (no recurrence, kept simple):
  * one-hot of the last `context` tokens (slot value "none" before the start), the count of each primitive so
  * far / maxLen, and [len / maxLen, depth / maxLen, hasPrimitive, expectOperand]. Masked logits are −∞.
+ * A simplicity prior stands in for the LLM's: the output bias starts at `eosBias` for `<eos>` and
+ * `primitiveBias` for primitives (0 elsewhere), so the first formulas are short sums and products of
+ * primitives (about 5 tokens) rather than long strings of numbers (about 11 tokens with no bias).
  *
  * ## Update (`metaStep`)
  * For the n formulas of one iteration with scores v_i: A_i = (v_i − mean v) / std v (population std over
@@ -43,6 +46,8 @@ export const MetaOptimizerArgs = z
     epochs: z.number().int().min(1).default(4).describe('full-batch PPO epochs per metaStep'),
     entCoef: z.number().min(0).default(0.01).describe('entropy bonus coefficient'),
     maxGradNorm: z.number().positive().default(1).describe('global gradient-norm clip'),
+    eosBias: z.number().default(1).describe('initial logit bias of <eos> (a prior towards short formulas)'),
+    primitiveBias: z.number().default(1).describe('initial logit bias of the primitive tokens (a prior towards primitives over numbers and parentheses)'),
   })
   .strict();
 export type MetaOptimizerArgs = z.output<typeof MetaOptimizerArgs>;
@@ -123,6 +128,9 @@ export class FormulaPolicy {
     });
     this.inDim = this.args.context * (V + 1) + primitives.length + 4;
     this.net = new Mlp({ sizes: [this.inDim, this.args.hidden, V], activation: 'tanh', outputGain: 0.01, rng: new Rng(seed) });
+    // The simplicity prior: the output layer's bias starts at eosBias for <eos> and primitiveBias for primitives.
+    const outBias = this.net.params()[this.net.params().length - 1].data;
+    for (let i = 0; i < V; i++) outBias[i] = this.kind[i] === 5 ? this.args.eosBias : this.kind[i] === 4 ? this.args.primitiveBias : 0;
     this.adam = new Adam(this.net.params(), this.net.grads(), { lr: this.args.lr, eps: 1e-5 });
     this.rowObs = new Float32Array(this.inDim);
     this.rowLogits = new Float32Array(V);

@@ -86,6 +86,29 @@ describe('constrained decoding', () => {
   });
 });
 
+describe('the simplicity prior', () => {
+  it('starts the output bias at eosBias / primitiveBias, and biased policies write shorter formulas with more primitives', () => {
+    const biased = new FormulaPolicy(PRIMS, 5, { eosBias: 1, primitiveBias: 1 });
+    const flat = new FormulaPolicy(PRIMS, 5, { eosBias: 0, primitiveBias: 0 });
+    const bias = biased.net.params().at(-1)!.data;
+    biased.vocab.forEach((t, i) => expect(bias[i]).toBe(t === '<eos>' ? 1 : PRIMS.includes(t) ? 1 : 0));
+    const stats = (p: FormulaPolicy): { len: number; primShare: number } => {
+      const rng = new Rng(9);
+      let len = 0, prims = 0;
+      for (let k = 0; k < 200; k++) {
+        const f = p.sampleOne(rng);
+        len += f.tokens.length;
+        prims += f.tokens.filter((t) => PRIMS.includes(t)).length;
+      }
+      return { len: len / 200, primShare: prims / len };
+    };
+    const b = stats(biased);
+    const f = stats(flat);
+    expect(b.len).toBeLessThan(f.len);
+    expect(b.primShare).toBeGreaterThan(f.primShare);
+  });
+});
+
 describe('groupRelativeAdvantages', () => {
   it('A_i = (v_i − mean)/std: mean 0 and population std 1 over the group', () => {
     fc.assert(
