@@ -1,12 +1,16 @@
 /**
- * `npm run bench -- --suite dopamine --json` — Dopamine shaping on a robotics task where the sparse reward
- * alone fails (DrawerOpen):
+ * `npm run bench -- --suite dopamine --json [--tasks ids] [--accuracy-only]` — Dopamine shaping on robotics
+ * tasks where the sparse reward alone fails. Per task (default DrawerOpen, the task the progress model never
+ * saw; Reach and Push were among its training tasks):
  *
  * 1. progress-model accuracy: mean per-episode Spearman ρ of the fused progress with true progress on
- *    held-out DrawerOpen episodes (scripted expert, and the expert perturbed with noise 0.3) for the GRM
- *    trained on the other four tasks (rewards/dopamine/grm.safetensors, `npm run train:grm`), before and
+ *    held-out episodes (scripted expert, and the expert perturbed with noise 0.3) for the GRM trained on
+ *    Reach, Push, PickPlace and Stack (rewards/dopamine/grm.safetensors, `npm run train:grm`), before and
  *    after one-shot adaptation on a single expert demonstration;
- * 2. PPO (the task's preset, the same budget and seed for each arm) on
+ * 2. increment fidelity (cli/dopamine.ts `incrementFidelity`) of the adapted Φ on episodes with noise 0.3,
+ *    0.6 and 1 (1 = uniform random actions, what an untrained policy does): PBRS feeds the learner
+ *    γΦ(s') − Φ(s), so what matters is whether Φ's increments follow true progress;
+ * 3. unless `accuracyOnly`, PPO (the task's preset, the same budget and seed for each arm) on
  *    - sparse: the success reward alone,
  *    - dopamine: sparse + γΦ(s') − Φ(s) with the adapted model's fused progress (PBRS, the learner's γ),
  *    - naive: sparse + Φ(s') (progress fed as reward, not potential-based — the "semantic trap"),
@@ -16,10 +20,11 @@
  *    episodes under the sparse reward too).
  */
 import { AGENTS } from '../agents/index.ts';
-import { adaptOneShot, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo } from '../cli/dopamine.ts';
+import { adaptOneShot, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo } from '../cli/dopamine.ts';
 import { ADAPT_TASK } from '../cli/train_grm.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
+import type { Grm } from '../rewards/dopamine/grm.ts';
 import { DopaminePotential, dopamineShaping } from '../rewards/dopamine/potential.ts';
 import { PotentialShaping } from '../rewards/shaping/pbrs.ts';
 import type { RewardFunction } from '../sim/reward.ts';
@@ -28,16 +33,20 @@ import { trainAndEvaluate } from './text2reward.ts';
 export interface DopamineBenchOptions {
   readonly quick?: boolean;
   readonly seeds?: number;
+  /** Robotics task ids (default: the adaptation task, DrawerOpen). */
+  readonly tasks?: readonly string[];
+  /** Accuracy and increment fidelity only, no PPO arms. */
+  readonly accuracyOnly?: boolean;
   /** Also run PBRS with the true staged progress as Φ (a diagnostic upper bound for the learned Φ). */
   readonly oracle?: boolean;
   readonly log?: (m: string) => void;
 }
 
-export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, unknown> {
+type Arm = 'sparse' | 'dopamine' | 'naive' | 'oracle';
+
+function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record<string, unknown> {
   const log = opts.log ?? (() => {});
-  const envId = ADAPT_TASK;
   const task = taskDef(envId);
-  const base = loadGrm();
 
   // 1. accuracy
   const expert = [0, 1, 2, 3, 4, 5].map((k) => recordEpisode(envId, 30_000 + k));
@@ -51,20 +60,30 @@ export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, u
     episodes: { expert: expert.length, perturbed: perturbed.length },
     adaptDemo: { seed: demoSeed, steps: demo.views.length - 1 },
   };
-  log(`dopamine accuracy (Spearman with true progress): before ${JSON.stringify(accuracy.before)}, after one-shot ${JSON.stringify(accuracy.after)}`);
+  log(`dopamine ${envId} accuracy (Spearman with true progress): before ${JSON.stringify(accuracy.before)}, after one-shot ${JSON.stringify(accuracy.after)}`);
 
-  // 2. PPO arms: the same preset, budget and seed; the gold reward is the sparse success reward.
+  // 2. increment fidelity of the adapted Φ, from near-expert to random behaviour
+  const increments: Record<string, unknown> = {};
+  for (const noise of [0.3, 0.6, 1]) {
+    const eps = [0, 1, 2, 3, 4, 5].map((k) => recordEpisode(envId, 40_000 + k, noise));
+    increments[`noise ${noise}`] = incrementFidelity(adapted, eps, demo);
+  }
+  log(`dopamine ${envId} increment fidelity: ${JSON.stringify(increments)}`);
+  if (opts.accuracyOnly) return { accuracy, increments };
+
+  // 3. PPO arms: the same preset, budget and seed; the gold reward is the sparse success reward.
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i + 1);
   const gamma = (AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { gamma: number }).gamma;
   const budget = opts.quick ? 8192 : undefined;
-  const arms: Record<string, unknown[]> = { sparse: [], dopamine: [], naive: [], ...(opts.oracle ? { oracle: [] } : {}) };
+  const armNames: Arm[] = ['sparse', 'dopamine', 'naive', ...(opts.oracle ? (['oracle'] as const) : [])];
+  const arms: Partial<Record<Arm, unknown[]>> = Object.fromEntries(armNames.map((a) => [a, []]));
   const trueProgress = new ExpertReward(task);
   const oraclePhi = (s: RoboticsState): number => {
     const r = trueProgress.compute(s, [0, 0, 0, 0], s, {});
     return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
   };
   for (const seed of seeds) {
-    for (const arm of ['sparse', 'dopamine', 'naive', ...(opts.oracle ? (['oracle'] as const) : [])] as const) {
+    for (const arm of armNames) {
       const views = new RoboticsViews(task);
       const pot = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
       const reward: RewardFunction | undefined =
@@ -72,9 +91,21 @@ export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, u
           ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
           : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
       const out = trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, budget, 'add');
-      arms[arm].push({ ...out, potentialEvaluations: pot.evaluations });
-      log(`dopamine ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps (${out.seconds} s)`);
+      arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
+      log(`dopamine ${envId} ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps (${out.seconds} s)`);
     }
   }
-  return { task: envId, progressModel: 'GRM (rewards/dopamine/grm.ts) trained on Reach, Push, PickPlace, Stack demos; one-shot adapted on one DrawerOpen demo', accuracy, ppo: arms };
+  return { accuracy, increments, ppo: arms };
+}
+
+export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, unknown> {
+  const base = loadGrm();
+  const tasks = opts.tasks ?? [ADAPT_TASK];
+  const perTask: Record<string, unknown> = {};
+  for (const id of tasks) perTask[id] = benchTask(id, base, opts);
+  return {
+    progressModel: 'GRM (rewards/dopamine/grm.ts) trained on Reach, Push, PickPlace, Stack demos; one-shot adapted on one demo of each benched task',
+    newTask: ADAPT_TASK,
+    tasks: perTask,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--tasks ids]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--tasks ids] [--accuracy-only]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -26,10 +26,11 @@ async function main(): Promise<void> {
     .option('--json', 'print one JSON object', false)
     .option('--quick', 'smaller budgets (smoke check, figures not comparable)', false)
     .option('--seeds <n>', 'seeds per configuration (train: 5, text2reward: 3 unless given)', (v) => Number(v))
-    .option('--tasks <ids>', 'text2reward: comma-separated robotics ids (default all)')
+    .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
+    .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; tasks?: string; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
   if (o.suite === 'derl' || o.suite === 'all') result.derl = await benchDerl({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  if (o.suite === 'dopamine' || o.suite === 'all') result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'dopamine' || o.suite === 'all') {
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+  }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
 

@@ -20,6 +20,7 @@ import { type Demo, demoPairs, Grm, viewFeatures } from '../rewards/dopamine/grm
 import { DopaminePotential, dopamineShaping } from '../rewards/dopamine/potential.ts';
 import type { RewardFunction } from '../sim/reward.ts';
 import { spearman } from '../rewards/vlm/spearman.ts';
+import { pearson } from '../rewards/compare/epic.ts';
 import type { Env } from '../sim/env.ts';
 import { decodeSafetensors, encodeSafetensors, type TensorMap } from '../sim/io/safetensors.ts';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
@@ -137,6 +138,28 @@ export function progressCorrelation(grm: Grm, episodes: readonly RecordedEpisode
     if (Number.isFinite(rho)) rhos.push(rho);
   }
   return { meanSpearman: rhos.reduce((s, x) => s + x, 0) / Math.max(1, rhos.length), episodes: rhos.length };
+}
+
+/**
+ * What PBRS feeds the learner is Φ's step-to-step increment, not its level. Over the transitions of
+ * `episodes`: Pearson r of Φ with true progress (levels), Pearson r of ΔΦ with Δ true progress
+ * (increments), and the RMS of each ΔΦ. A learned Φ whose increments are mostly noise adds noise to
+ * every step's reward even when its per-episode rank correlation is high.
+ */
+export function incrementFidelity(grm: Grm, episodes: readonly RecordedEpisode[], reference: RecordedEpisode): { levelR: number; deltaR: number; rmsDeltaLearned: number; rmsDeltaTrue: number; transitions: number } {
+  const pot = new DopaminePotential<object>(grm, () => new Float32Array(0), reference.views[0], reference.views[reference.views.length - 1]);
+  const ll: number[] = [], lt: number[] = [], dl: number[] = [], dt: number[] = [];
+  for (const ep of episodes) {
+    const phi = ep.views.map((v) => pot.progressOf(v));
+    for (let t = 1; t < phi.length; t++) {
+      ll.push(phi[t]);
+      lt.push(ep.progress[t]);
+      dl.push(phi[t] - phi[t - 1]);
+      dt.push(ep.progress[t] - ep.progress[t - 1]);
+    }
+  }
+  const rms = (a: readonly number[]): number => Math.sqrt(a.reduce((q, x) => q + x * x, 0) / Math.max(1, a.length));
+  return { levelR: pearson(ll, lt), deltaR: pearson(dl, dt), rmsDeltaLearned: rms(dl), rmsDeltaTrue: rms(dt), transitions: dl.length };
 }
 
 export function saveGrm(grm: Grm, path: URL | string, meta: Record<string, string>): void {

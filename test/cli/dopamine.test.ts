@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adaptOneShot, boundariesOf, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
+import { adaptOneShot, boundariesOf, incrementFidelity, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
 import { main as trainGrmMain } from '../../cli/train_grm.ts';
 
 describe('dopamine demos and model', () => {
@@ -28,6 +28,18 @@ describe('dopamine demos and model', () => {
     expect(after).toBeGreaterThan(0.8);
     expect(after).toBeGreaterThan(before + 0.2);
   }, 60_000);
+
+  it('increment fidelity: levels and increments of Φ against true progress over every transition', () => {
+    const ref = recordEpisode('robotics/Reach-v0', 30_200);
+    const eps = [recordEpisode('robotics/Reach-v0', 40_000, 0.3), recordEpisode('robotics/Reach-v0', 40_001, 1)];
+    const f = incrementFidelity(loadGrm(), eps, ref);
+    const deltas = eps.flatMap((e) => e.progress.slice(1).map((p, t) => p - e.progress[t]));
+    expect(f.transitions).toBe(deltas.length);
+    expect(f.rmsDeltaTrue).toBeCloseTo(Math.sqrt(deltas.reduce((q, d) => q + d * d, 0) / deltas.length), 12);
+    for (const r of [f.levelR, f.deltaR]) expect(Math.abs(r)).toBeLessThanOrEqual(1);
+    expect(f.levelR).toBeGreaterThan(0.3); // a trained task: Φ's level follows progress
+    expect(f.rmsDeltaLearned).toBeGreaterThan(0);
+  });
 
   it('refuses missing or mismatched weights naming the file', () => {
     expect(() => loadGrm('/nonexistent/grm.safetensors')).toThrow(/no GRM weights at \/nonexistent/);
