@@ -28,7 +28,7 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
   const env = 'textworld/ALFWorld-v0';
   const budget = opts.quick
     ? { iterations: 2, population: 4, innerSteps: 2048, evalEpisodes: 16, finalSteps: 4096, finalEpisodes: 32 }
-    : { iterations: 4, population: 8, innerSteps: 30000, evalEpisodes: 100, finalSteps: 100000, finalEpisodes: 200 };
+    : { iterations: 3, population: 8, innerSteps: 100000, evalEpisodes: 100, finalSteps: 150000, finalEpisodes: 200 };
   const seed = 1;
   const t0 = performance.now();
   const dir = path.join(os.tmpdir(), `rf-derl-bench-${process.pid}-${Date.now()}`);
@@ -55,7 +55,7 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
     outcomeOnly: column(0),
     primitiveAverage: column(1),
     evolved: column(2),
-    search: { best: search.summary.best, history: search.summary.history, compute: search.summary.compute, seconds: Math.round(searchSeconds) },
+    search: { best: search.summary.best, heldOut: search.summary.heldOut, history: search.summary.history, compute: search.summary.compute, seconds: Math.round(searchSeconds) },
     columnsSeconds: Math.round(columnSeconds),
     reference: 'DERL (ALFWorld unseen): outcome-only 29.7, average 30.7, meta-reward 65.0',
   };
