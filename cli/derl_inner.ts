@@ -99,13 +99,11 @@ export function runInnerJob(job: InnerJob): InnerResult {
     };
     const res = trainDrrnPpo(args, { makeEnv: makeTrain });
     const trainSeconds = (performance.now() - t0) / 1000;
-    const makeEval = (): TextEnv => make(job.envId, { kwargs: { split: job.evalSplit } }) as TextEnv;
-    const ev = evaluateDrrn(res.agent, { makeEnv: makeEval, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') });
+    const scoreOn = (split: string): ReturnType<typeof evaluateDrrn> =>
+      evaluateDrrn(res.agent, { makeEnv: () => make(job.envId, { kwargs: { split } }) as TextEnv, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') });
+    const ev = scoreOn(job.evalSplit);
     let extraScores: Record<string, number> | undefined;
-    for (const split of job.extraEvalSplits ?? []) {
-      const makeSplit = (): TextEnv => make(job.envId, { kwargs: { split } }) as TextEnv;
-      extraScores = { ...extraScores, [split]: evaluateDrrn(res.agent, { makeEnv: makeSplit, episodes: job.evalEpisodes, seed: deriveSeed(job.seed, 'eval') }).successRate };
-    }
+    for (const split of job.extraEvalSplits ?? []) extraScores = { ...extraScores, [split]: scoreOn(split).successRate };
     return { formula: job.formula, score: ev.successRate, trainSeconds, envSteps: res.globalStep, guard: guard ? { calls: guard.calls, errors: guard.errors, nonFinite: guard.nonFinite } : undefined, evalFingerprint: ev.meanLength, ...(extraScores ? { extraScores } : {}) };
   }
   if (job.envId.startsWith('robotics/')) {
