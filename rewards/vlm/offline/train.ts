@@ -52,6 +52,30 @@ function normaliseBackward(g: Float32Array, xh: Float32Array, norms: Float32Arra
 }
 
 /**
+ * One softmax cross-entropy with soft targets over n logits L[off + k·stride] (targets T there, normalised
+ * to sum 1): adds w·(softmax − q) to G and returns `loss` − w·Σ q·log softmax. A row or column with no
+ * positive adds nothing. Shared by the image → text rows (stride 1) and text → image columns (stride M).
+ */
+function softTargetXent(L: Float64Array, T: Uint8Array, G: Float64Array, off: number, stride: number, n: number, w: number, loss: number): number {
+  let mx = -Infinity, pos = 0;
+  for (let k = 0; k < n; k++) {
+    mx = Math.max(mx, L[off + k * stride]);
+    pos += T[off + k * stride];
+  }
+  if (pos === 0) return loss;
+  let z = 0;
+  for (let k = 0; k < n; k++) z += Math.exp(L[off + k * stride] - mx);
+  const lz = Math.log(z) + mx;
+  for (let k = 0; k < n; k++) {
+    const a = off + k * stride;
+    const q = T[a] / pos;
+    G[a] += w * (Math.exp(L[a] - lz) - q);
+    if (q > 0) loss -= w * q * (L[a] - lz);
+  }
+  return loss;
+}
+
+/**
  * Symmetric multi-positive InfoNCE on normalised image rows `xh` [B × D] and text rows `th` [M × D] with
  * truth matrix `T` [B × M] (1 = caption true of the scene). Writes dL/dxh, dL/dth; returns the loss.
  */
@@ -67,21 +91,7 @@ export function infoNce(xh: Float32Array, th: Float32Array, T: Uint8Array, B: nu
   const G = new Float64Array(B * M);
   let loss = 0;
   // image → text (rows)
-  for (let i = 0; i < B; i++) {
-    let mx = -Infinity, pos = 0;
-    for (let j = 0; j < M; j++) {
-      mx = Math.max(mx, L[i * M + j]);
-      pos += T[i * M + j];
-    }
-    let z = 0;
-    for (let j = 0; j < M; j++) z += Math.exp(L[i * M + j] - mx);
-    const lz = Math.log(z) + mx;
-    for (let j = 0; j < M; j++) {
-      const q = T[i * M + j] / pos;
-      G[i * M + j] += (0.5 / B) * (Math.exp(L[i * M + j] - lz) - q);
-      if (q > 0) loss -= (0.5 / B) * q * (L[i * M + j] - lz);
-    }
-  }
+  for (let i = 0; i < B; i++) loss = softTargetXent(L, T, G, i * M, 1, M, 0.5 / B, loss);
   // text → image (columns that are true of at least one scene)
   let cols = 0;
   for (let j = 0; j < M; j++) {
@@ -89,22 +99,7 @@ export function infoNce(xh: Float32Array, th: Float32Array, T: Uint8Array, B: nu
     for (let i = 0; i < B; i++) pos += T[i * M + j];
     if (pos > 0) cols++;
   }
-  for (let j = 0; j < M; j++) {
-    let mx = -Infinity, pos = 0;
-    for (let i = 0; i < B; i++) {
-      mx = Math.max(mx, L[i * M + j]);
-      pos += T[i * M + j];
-    }
-    if (pos === 0) continue;
-    let z = 0;
-    for (let i = 0; i < B; i++) z += Math.exp(L[i * M + j] - mx);
-    const lz = Math.log(z) + mx;
-    for (let i = 0; i < B; i++) {
-      const q = T[i * M + j] / pos;
-      G[i * M + j] += (0.5 / cols) * (Math.exp(L[i * M + j] - lz) - q);
-      if (q > 0) loss -= (0.5 / cols) * q * (L[i * M + j] - lz);
-    }
-  }
+  for (let j = 0; j < M; j++) loss = softTargetXent(L, T, G, j, M, B, 0.5 / cols, loss);
   dx.fill(0, 0, B * D);
   dt.fill(0, 0, M * D);
   for (let i = 0; i < B; i++) {
