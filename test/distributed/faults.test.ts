@@ -22,6 +22,7 @@ import { jobId } from '../../sim/distributed/queues.ts';
 import { runLedger } from '../../sim/distributed/result_store.ts';
 import { StaleRolloutError, acceptRollout, checkJobVersion, publishWeights } from '../../sim/distributed/weight_version.ts';
 import { RedisServer, type WorkerProc, startWorkerProcess } from './helpers.ts';
+import { withStderr } from '../helpers/capture.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-dist-faults-'));
 let redis: RedisServer | undefined;
@@ -36,21 +37,6 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Short locks so a dead worker's job is noticed within about a second. */
 const FAST_STALL = ['--lock-ms', '1000', '--stalled-ms', '500', '--max-stalled', '3'];
-
-/** Run with stderr captured (returned beside the value, for failure messages). */
-async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
-  const orig = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { value: await fn(), err };
-  } finally {
-    process.stderr.write = orig;
-  }
-}
 
 describe('faults', () => {
   it('a worker killed mid-job: the job is retried on the other worker and every job completes exactly once', async () => {
@@ -95,9 +81,9 @@ describe('faults', () => {
     workers = [0, 1].map(() => startWorkerProcess(redis!.url, ['--queues', 'rollout', '--quiet', ...FAST_STALL]));
     await Promise.all(workers.map((w) => w.ready));
     const args = (out: string) => ['--env', 'classic/CartPole-v1', '--steps', '12288', '--seed', '9', '--quiet', '--eval-episodes', '5', '--set', 'numEnvs=8', '--set', 'numSteps=32', '--out', path.join(tmp, out), '--workers', redis!.url, '--rollout-shards', '2'];
-    const reference = await quietly(() => trainMain(args('undisturbed')));
+    const reference = await withStderr(() => trainMain(args('undisturbed')));
     expect(reference.value, reference.err).toBe(0);
-    const run = quietly(() => trainMain(args('restarted')));
+    const run = withStderr(() => trainMain(args('restarted')));
     // Restart once the run is under way (its metrics file has lines), while jobs are in flight.
     const metrics = path.join(tmp, 'restarted', 'metrics.jsonl');
     for (let i = 0; i < 400 && !(fs.existsSync(metrics) && fs.statSync(metrics).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
