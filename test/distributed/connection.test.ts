@@ -15,6 +15,7 @@ import { parseWorkerArgs, WorkerArgsError, main as workerMain } from '../../cli/
 import { main as trainMain } from '../../cli/train.ts';
 import { parseTrainArgs, TrainArgsError } from '../../cli/train_args.ts';
 import { main as sweepMain } from '../../cli/sweep.ts';
+import { withStderr } from '../helpers/capture.ts';
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,25 +24,6 @@ async function closedPort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
-}
-
-function captureStderr<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
-  const orig = process.stderr.write.bind(process.stderr);
-  let err = '';
-  process.stderr.write = ((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  }) as typeof process.stderr.write;
-  return fn().then(
-    (value) => {
-      process.stderr.write = orig;
-      return { value, err };
-    },
-    (e) => {
-      process.stderr.write = orig;
-      throw e;
-    },
-  );
 }
 
 describe('Redis URLs', () => {
@@ -110,15 +92,15 @@ describe('Redis URLs', () => {
     expect(() => parseTrainArgs(['--env', 'classic/CartPole-v1', '--workers', 'redis://h:0'])).toThrow(TrainArgsError);
     expect(() => parseTrainArgs(['--env', 'classic/CartPole-v1', '--agent', 'dqn', '--workers', 'redis://h:1'])).toThrow(/--workers: distributed rollouts serve the ppo agent/);
     const port = await closedPort();
-    const w = await captureStderr(() => workerMain(['--redis', `redis://127.0.0.1:${port}`]));
+    const w = await withStderr(() => workerMain(['--redis', `redis://127.0.0.1:${port}`]));
     expect(w.value).toBe(2);
     expect(w.err).toMatch(/worker: --redis: cannot reach Redis at redis:\/\/127.0.0.1:\d+/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-unreach-'));
-    const t = await captureStderr(() => trainMain(['--env', 'classic/CartPole-v1', '--steps', '512', '--quiet', '--out', path.join(dir, 'run'), '--workers', `redis://127.0.0.1:${port}`]));
+    const t = await withStderr(() => trainMain(['--env', 'classic/CartPole-v1', '--steps', '512', '--quiet', '--out', path.join(dir, 'run'), '--workers', `redis://127.0.0.1:${port}`]));
     expect(t.value).toBe(2);
     expect(t.err).toMatch(/train:env: --workers: cannot reach Redis at redis:\/\/127.0.0.1:\d+/);
     fs.writeFileSync(path.join(dir, 'grid.json'), JSON.stringify({ base: { env: 'classic/CartPole-v1' }, grid: { seed: [1] } }));
-    const s = await captureStderr(() => sweepMain(['--grid', path.join(dir, 'grid.json'), '--workers', `redis://127.0.0.1:${port}`, '--out', path.join(dir, 'sw')]));
+    const s = await withStderr(() => sweepMain(['--grid', path.join(dir, 'grid.json'), '--workers', `redis://127.0.0.1:${port}`, '--out', path.join(dir, 'sw')]));
     expect(s.value).toBe(2);
     expect(s.err).toMatch(/sweep: --workers: cannot reach Redis/);
     fs.rmSync(dir, { recursive: true, force: true });
