@@ -29,8 +29,12 @@ import { Rng } from '../sim/rng.ts';
 export const DOPAMINE_CAMERAS = ['front', 'side'] as const;
 export const RENDER_SIZE = 32;
 export const VIEW_SIDE = 8;
-/** ee (3) + pad joints (2) + goal (3) + two object slots (3 each) + drawer (qpos, handle xyz). */
-export const STATE_FEATURES = 18;
+/**
+ * The state view: entity-centric relations rather than raw positions (see `RoboticsViews`), the same 19
+ * slots in every task, so a model trained on Reach, Push, PickPlace and Stack reads a drawer's handle as
+ * "the thing to move to the goal" as it reads a cube.
+ */
+export const STATE_FEATURES = 19;
 export const VIEW_DIM = DOPAMINE_CAMERAS.length * VIEW_SIDE * VIEW_SIDE * 3 + STATE_FEATURES;
 export const TRAIN_TASKS = ['robotics/Reach-v0', 'robotics/Push-v0', 'robotics/PickPlace-v0', 'robotics/Stack-v0'];
 export const GRM_WEIGHTS = new URL('../rewards/dopamine/grm.safetensors', import.meta.url);
@@ -41,7 +45,34 @@ export function taskDef(id: string): TaskDef {
   return t;
 }
 
-/** The multi-view vector of robotics states of one task. */
+/** The drawer's hook point (between the bar and the drawer front), relative to the handle bar's centre. */
+const HOOK_DY = 0.0265;
+/** Scale of relative positions and distances in the state view (metres → about unit range). */
+const REL_SCALE = 5;
+
+/**
+ * The multi-view vector of robotics states of one task: two camera renders (front, side) box-averaged to
+ * 8×8 RGB, plus the state features as a third view. The state view is entity-centric: with m the
+ * manipulated entity (the cube, cube A in Stack, the drawer's hook point in DrawerOpen, the TCP itself in
+ * Reach) and g the task's goal —
+ *
+ * | slot  | feature                                   |
+ * |-------|-------------------------------------------|
+ * | 0–2   | TCP position                              |
+ * | 3     | gripper openness                          |
+ * | 4     | m is grasped (0/1)                        |
+ * | 5–8   | m − TCP (×5) and its norm                 |
+ * | 9–12  | g − m (×5) and its norm                   |
+ * | 13–16 | g − TCP (×5) and its norm                 |
+ * | 17    | height of m above the table (×10)         |
+ * | 18    | drawer opening (×5; 0 without a drawer)   |
+ *
+ * Why relations: the staged progress of every task here is a function of these distances, and the same
+ * slots mean the same thing across tasks. With the earlier raw-position view (and drawer slots that were
+ * zero in every training task), the learned Φ's step-to-step increments on DrawerOpen did not correlate
+ * with true progress at all (Pearson −0.11 to 0.12 under noisy and random actions,
+ * bench/results/dopamine-increments.json); with this view they do (BENCHMARKS.md "Dopamine").
+ */
 export class RoboticsViews {
   private readonly renderer: StateRenderer;
   private readonly extra = new Float32Array(STATE_FEATURES);
@@ -50,21 +81,39 @@ export class RoboticsViews {
     this.renderer = new StateRenderer(task);
   }
 
+  /** The state view alone (`STATE_FEATURES` slots; the returned array is reused by the next call). */
+  stateView(s: RoboticsState): Float32Array {
+    const x = this.extra;
+    const ee = s.robot.ee.p;
+    const obj = s.cube ?? s.cubeA;
+    const hx = s.drawer ? s.drawer.handle.p : undefined;
+    const g = s.goal;
+    let d1 = 0, d2 = 0, d3 = 0;
+    let mz = ee[2];
+    for (let k = 0; k < 3; k++) {
+      const m = obj ? obj.pose.p[k] : hx ? hx[k] + (k === 1 ? HOOK_DY : 0) : ee[k];
+      if (k === 2) mz = m;
+      x[k] = ee[k];
+      x[5 + k] = (m - ee[k]) * REL_SCALE;
+      x[9 + k] = (g[k] - m) * REL_SCALE;
+      x[13 + k] = (g[k] - ee[k]) * REL_SCALE;
+      d1 += x[5 + k] * x[5 + k];
+      d2 += x[9 + k] * x[9 + k];
+      d3 += x[13 + k] * x[13 + k];
+    }
+    x[3] = s.robot.gripperOpenness;
+    x[4] = obj?.isGrasped ? 1 : 0;
+    x[8] = Math.sqrt(d1);
+    x[12] = Math.sqrt(d2);
+    x[16] = Math.sqrt(d3);
+    x[17] = mz * 10;
+    x[18] = s.drawer ? s.drawer.qpos * REL_SCALE : 0;
+    return x;
+  }
+
   views(s: RoboticsState): Float32Array {
     const frames = DOPAMINE_CAMERAS.map((c) => this.renderer.render(s, c, RENDER_SIZE, RENDER_SIZE));
-    const x = this.extra;
-    x.fill(0);
-    x.set(s.robot.ee.p, 0);
-    x[3] = s.robot.qpos[0] * 20;
-    x[4] = s.robot.qpos[1] * 20;
-    x.set(s.goal, 5);
-    const objs = this.task.objects.map((o) => (s as unknown as Record<string, { pose: { p: number[] } }>)[o.name]);
-    objs.slice(0, 2).forEach((o, k) => x.set(o.pose.p, 8 + 3 * k));
-    if (s.drawer) {
-      x[14] = s.drawer.qpos * 5;
-      x.set(s.drawer.handle.p, 15);
-    }
-    return viewFeatures(frames, VIEW_SIDE, x);
+    return viewFeatures(frames, VIEW_SIDE, this.stateView(s));
   }
 }
 

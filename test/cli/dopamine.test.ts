@@ -19,14 +19,20 @@ describe('dopamine demos and model', () => {
     expect(boundariesOf([0, 0.1, 0.2, 1])).toEqual([]);
   });
 
-  it('the shipped weights load; one-shot adaptation on one demo of a new task raises the correlation with true progress', () => {
+  it('the shipped weights load; on a task never trained on, Φ follows progress, and one-shot adaptation sharpens its increments', () => {
     const grm = loadGrm();
     const held = [40_000, 40_001, 40_002].map((s) => recordEpisode('robotics/DrawerOpen-v0', s));
+    const perturbed = [40_010, 40_011, 40_012].map((s) => recordEpisode('robotics/DrawerOpen-v0', s, 0.3));
     const demo = recordEpisode('robotics/DrawerOpen-v0', 40_100);
-    const before = progressCorrelation(grm, held, demo).meanSpearman;
-    const after = progressCorrelation(adaptOneShot(grm, toDemo(demo), { epochs: 30 }), held, demo).meanSpearman;
-    expect(after).toBeGreaterThan(0.8);
-    expect(after).toBeGreaterThan(before + 0.2);
+    const adapted = adaptOneShot(grm, toDemo(demo), { epochs: 30 });
+    // The entity-centric state view lets the model read the drawer's hook as the thing to move to the goal.
+    expect(progressCorrelation(grm, held, demo).meanSpearman).toBeGreaterThan(0.9);
+    expect(progressCorrelation(adapted, held, demo).meanSpearman).toBeGreaterThan(0.9);
+    // What PBRS feeds the learner: ΔΦ against Δ true progress, on noisy-expert transitions.
+    const before = incrementFidelity(grm, perturbed, demo).deltaR;
+    const after = incrementFidelity(adapted, perturbed, demo).deltaR;
+    expect(after).toBeGreaterThan(0.7);
+    expect(after).toBeGreaterThan(before);
   }, 60_000);
 
   it('increment fidelity: levels and increments of Φ against true progress over every transition', () => {
