@@ -33,6 +33,10 @@ import { trainAndEvaluate } from './text2reward.ts';
 export interface DopamineBenchOptions {
   readonly quick?: boolean;
   readonly seeds?: number;
+  /** The first seed (default 1): seeds are firstSeed … firstSeed + seeds − 1. */
+  readonly firstSeed?: number;
+  /** Which PPO arms to run (default sparse, dopamine, naive; plus oracle with `oracle`). */
+  readonly arms?: readonly Arm[];
   /** Robotics task ids (default: the adaptation task, DrawerOpen). */
   readonly tasks?: readonly string[];
   /** Accuracy and increment fidelity only, no PPO arms. */
@@ -42,7 +46,8 @@ export interface DopamineBenchOptions {
   readonly log?: (m: string) => void;
 }
 
-type Arm = 'sparse' | 'dopamine' | 'naive' | 'oracle';
+export const DOPAMINE_ARMS = ['sparse', 'dopamine', 'naive', 'oracle'] as const;
+export type Arm = (typeof DOPAMINE_ARMS)[number];
 
 function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record<string, unknown> {
   const log = opts.log ?? (() => {});
@@ -72,10 +77,10 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
   if (opts.accuracyOnly) return { accuracy, increments };
 
   // 3. PPO arms: the same preset, budget and seed; the gold reward is the sparse success reward.
-  const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i + 1);
+  const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i + (opts.firstSeed ?? 1));
   const gamma = (AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { gamma: number }).gamma;
   const budget = opts.quick ? 8192 : undefined;
-  const armNames: Arm[] = ['sparse', 'dopamine', 'naive', ...(opts.oracle ? (['oracle'] as const) : [])];
+  const armNames: Arm[] = [...(opts.arms ?? ['sparse', 'dopamine', 'naive']), ...(opts.oracle && !opts.arms?.includes('oracle') ? (['oracle'] as const) : [])];
   const arms: Partial<Record<Arm, unknown[]>> = Object.fromEntries(armNames.map((a) => [a, []]));
   const trueProgress = new ExpertReward(task);
   const oraclePhi = (s: RoboticsState): number => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--tasks ids] [--accuracy-only]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--arms a,b] [--accuracy-only]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { GPU_MODES, type GpuModeRequest } from '../sim/gpu/runtime.ts';
 import { benchCore } from './core.ts';
 import { benchDerl } from './derl.ts';
-import { benchDopamine } from './dopamine.ts';
+import { type Arm, benchDopamine, DOPAMINE_ARMS } from './dopamine.ts';
 import { benchDistributed } from './distributed.ts';
 import { benchGpu } from './gpu.ts';
 import { benchViewer } from './viewer.ts';
@@ -26,13 +26,27 @@ async function main(): Promise<void> {
     .option('--json', 'print one JSON object', false)
     .option('--quick', 'smaller budgets (smoke check, figures not comparable)', false)
     .option('--seeds <n>', 'seeds per configuration (train: 5, text2reward: 3 unless given)', (v) => Number(v))
+    .option('--first-seed <n>', 'text2reward, dopamine: the first seed (seeds are first … first + seeds − 1)', (v) => Number(v), 1)
+    .option('--arms <names>', `dopamine: comma-separated PPO arms (${DOPAMINE_ARMS.join(', ')}; default sparse,dopamine,naive)`)
     .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
     .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!Number.isInteger(o.firstSeed) || o.firstSeed < 0) {
+    process.stderr.write(`bench: --first-seed must be a non-negative integer, got '${o.firstSeed}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const arms = o.arms?.split(',').map((a) => a.trim());
+  const badArm = arms?.find((a) => !(DOPAMINE_ARMS as readonly string[]).includes(a));
+  if (arms && (badArm !== undefined || arms.length === 0)) {
+    process.stderr.write(`bench: --arms: unknown arm '${badArm ?? ''}' (choose from ${DOPAMINE_ARMS.join(', ')})\n`);
     process.exitCode = 2;
     return;
   }
@@ -42,7 +56,7 @@ async function main(): Promise<void> {
   if (o.suite === 'core' || o.suite === 'all') result.core = benchCore({ quick: o.quick, log: o.json ? undefined : console.log });
   if (o.suite === 'train' || o.suite === 'all') result.train = benchTrain({ quick: o.quick, seeds: o.seeds ?? 5, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'text2reward' || o.suite === 'all') {
-    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
+    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'webnav' || o.suite === 'all') result.webnav = benchWebnav({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
@@ -53,7 +67,7 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms: arms as Arm[] | undefined, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }

@@ -18,6 +18,8 @@ import { deriveSeed } from '../sim/rng.ts';
 export interface Text2RewardBenchOptions {
   readonly quick: boolean;
   readonly seeds: number;
+  /** The first seed (default 1): seeds are firstSeed … firstSeed + seeds − 1. */
+  readonly firstSeed?: number;
   readonly tasks?: readonly string[];
   readonly log?: (m: string) => void;
 }
@@ -54,7 +56,7 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
 
 export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<Record<string, unknown>> {
   const tasks = opts.tasks ?? listEnvs().filter((id) => id.startsWith('robotics/'));
-  const seeds = Array.from({ length: opts.quick ? 1 : opts.seeds }, (_, i) => i + 1);
+  const seeds = Array.from({ length: opts.quick ? 1 : opts.seeds }, (_, i) => i + (opts.firstSeed ?? 1));
   const budget = opts.quick ? 4096 : undefined;
   const out: Record<string, unknown> = {};
   for (const id of tasks) {
