@@ -35,6 +35,8 @@ export interface DopamineBenchOptions {
   readonly seeds?: number;
   /** The first seed (default 1): seeds are firstSeed … firstSeed + seeds − 1. */
   readonly firstSeed?: number;
+  /** PPO budgets in env steps, one set of runs per budget (default: the task's preset budget). */
+  readonly budgets?: readonly number[];
   /** Which PPO arms to run (default sparse, dopamine, naive; plus oracle with `oracle`). */
   readonly arms?: readonly Arm[];
   /** Robotics task ids (default: the adaptation task, DrawerOpen). */
@@ -87,20 +89,29 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
     const r = trueProgress.compute(s, [0, 0, 0, 0], s, {});
     return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
   };
-  for (const seed of seeds) {
-    for (const arm of armNames) {
-      const views = new RoboticsViews(task);
-      const pot = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
-      const reward: RewardFunction | undefined =
-        arm === 'oracle'
-          ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
-          : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
-      const out = trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, budget, 'add');
-      arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
-      log(`dopamine ${envId} ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps (${out.seconds} s)`);
+  const budgets: (number | undefined)[] = opts.quick ? [budget] : opts.budgets?.length ? [...opts.budgets] : [undefined];
+  // Mean success per arm and budget ("success vs rollouts"), next to the per-run records.
+  const curve: Record<string, Record<string, { meanSuccess: number; meanEpisodes: number; seeds: number }>> = {};
+  for (const b of budgets) {
+    for (const seed of seeds) {
+      for (const arm of armNames) {
+        const views = new RoboticsViews(task);
+        const pot = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
+        const reward: RewardFunction | undefined =
+          arm === 'oracle'
+            ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
+            : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
+        const out = trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add');
+        arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
+        const cell = ((curve[arm] ??= {})[String(out.steps)] ??= { meanSuccess: 0, meanEpisodes: 0, seeds: 0 });
+        cell.meanSuccess = (cell.meanSuccess * cell.seeds + out.successRate) / (cell.seeds + 1);
+        cell.meanEpisodes = (cell.meanEpisodes * cell.seeds + out.episodes) / (cell.seeds + 1);
+        cell.seeds++;
+        log(`dopamine ${envId} ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps, ${out.episodes} training episodes (${out.seconds} s)`);
+      }
     }
   }
-  return { accuracy, increments, ppo: arms };
+  return { accuracy, increments, ppo: arms, successVsBudget: curve };
 }
 
 export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, unknown> {

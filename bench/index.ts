@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--arms a,b] [--accuracy-only]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--arms a,b] [--steps n,m] [--accuracy-only]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -27,12 +27,13 @@ async function main(): Promise<void> {
     .option('--quick', 'smaller budgets (smoke check, figures not comparable)', false)
     .option('--seeds <n>', 'seeds per configuration (train: 5, text2reward: 3 unless given)', (v) => Number(v))
     .option('--first-seed <n>', 'text2reward, dopamine: the first seed (seeds are first … first + seeds − 1)', (v) => Number(v), 1)
+    .option('--steps <list>', 'text2reward: PPO budget in env steps; dopamine: comma-separated budgets, one set of runs each (default: the preset)')
     .option('--arms <names>', `dopamine: comma-separated PPO arms (${DOPAMINE_ARMS.join(', ')}; default sparse,dopamine,naive)`)
     .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
     .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; steps?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -50,13 +51,25 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const steps = o.steps?.split(',').map((x) => Number(x.trim()));
+  const badSteps = o.steps?.split(',').find((x) => !(Number.isInteger(Number(x.trim())) && Number(x.trim()) > 0));
+  if (badSteps !== undefined) {
+    process.stderr.write(`bench: --steps: each budget must be a positive integer, got '${badSteps}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (steps && steps.length > 1 && o.suite === 'text2reward') {
+    process.stderr.write(`bench: --steps: text2reward takes one budget, got '${o.steps}'\n`);
+    process.exitCode = 2;
+    return;
+  }
   const result: Record<string, unknown> = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() },
   };
   if (o.suite === 'core' || o.suite === 'all') result.core = benchCore({ quick: o.quick, log: o.json ? undefined : console.log });
   if (o.suite === 'train' || o.suite === 'all') result.train = benchTrain({ quick: o.quick, seeds: o.seeds ?? 5, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'text2reward' || o.suite === 'all') {
-    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
+    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, steps: steps?.[0], tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'webnav' || o.suite === 'all') result.webnav = benchWebnav({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
@@ -67,7 +80,7 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms: arms as Arm[] | undefined, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms: arms as Arm[] | undefined, budgets: steps, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }

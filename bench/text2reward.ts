@@ -20,6 +20,8 @@ export interface Text2RewardBenchOptions {
   readonly seeds: number;
   /** The first seed (default 1): seeds are firstSeed … firstSeed + seeds − 1. */
   readonly firstSeed?: number;
+  /** PPO budget in env steps (default: the task's preset). */
+  readonly steps?: number;
   readonly tasks?: readonly string[];
   readonly log?: (m: string) => void;
 }
@@ -29,6 +31,8 @@ interface Outcome {
   successRate: number;
   meanReturn: number;
   steps: number;
+  /** Training episodes that ended within the budget (rollouts used). */
+  episodes: number;
   seconds: number;
 }
 
@@ -36,9 +40,13 @@ interface Outcome {
 export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace'): Outcome {
   const agent = AGENTS.ppo;
   const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
+  let episodes = 0;
   const ctx: TrainContext = {
     makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward, rewardMode }),
-    log: () => {},
+    // PPO logs once per finished training episode (charts/episodic_return) and once per update.
+    log: (_step, scalars) => {
+      if (scalars['charts/episodic_return'] !== undefined) episodes++;
+    },
     checkpointDue: () => false,
     saveCheckpoint: () => {},
     resumeFrom: undefined,
@@ -51,13 +59,13 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
   const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
   const ev = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'text2reward-eval'));
   evalEnv.close();
-  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, seconds: Math.round(seconds * 10) / 10 };
+  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, episodes, seconds: Math.round(seconds * 10) / 10 };
 }
 
 export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<Record<string, unknown>> {
   const tasks = opts.tasks ?? listEnvs().filter((id) => id.startsWith('robotics/'));
   const seeds = Array.from({ length: opts.quick ? 1 : opts.seeds }, (_, i) => i + (opts.firstSeed ?? 1));
-  const budget = opts.quick ? 4096 : undefined;
+  const budget = opts.quick ? 4096 : opts.steps;
   const out: Record<string, unknown> = {};
   for (const id of tasks) {
     const probe = defaultRegistry.make(id);
