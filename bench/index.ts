@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--arms a,b] [--steps n,m] [--accuracy-only]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--columns a,b] [--arms a,b] [--steps n,m] [--accuracy-only]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -13,7 +13,7 @@ import { benchGpu } from './gpu.ts';
 import { benchViewer } from './viewer.ts';
 import { benchRobotics } from './robotics.ts';
 import { benchTextworld } from './textworld.ts';
-import { benchText2Reward } from './text2reward.ts';
+import { benchText2Reward, TEXT2REWARD_COLUMNS, type Text2RewardColumn } from './text2reward.ts';
 import { benchTrain } from './train.ts';
 import { benchWebnav } from './webnav.ts';
 import { benchVlm } from './vlm.ts';
@@ -28,12 +28,13 @@ async function main(): Promise<void> {
     .option('--seeds <n>', 'seeds per configuration (train: 5, text2reward: 3 unless given)', (v) => Number(v))
     .option('--first-seed <n>', 'text2reward, dopamine: the first seed (seeds are first … first + seeds − 1)', (v) => Number(v), 1)
     .option('--steps <list>', 'text2reward: PPO budget in env steps; dopamine: comma-separated budgets, one set of runs each (default: the preset)')
+    .option('--columns <names>', `text2reward: comma-separated columns (${TEXT2REWARD_COLUMNS.join(', ')}; default all)`)
     .option('--arms <names>', `dopamine: comma-separated PPO arms (${DOPAMINE_ARMS.join(', ')}; default sparse,dopamine,naive)`)
     .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
     .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; steps?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; columns?: string; steps?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -63,13 +64,20 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const columns = o.columns?.split(',').map((c) => c.trim());
+  const badColumn = columns?.find((c) => !(TEXT2REWARD_COLUMNS as readonly string[]).includes(c));
+  if (badColumn !== undefined) {
+    process.stderr.write(`bench: --columns: unknown column '${badColumn}' (choose from ${TEXT2REWARD_COLUMNS.join(', ')})\n`);
+    process.exitCode = 2;
+    return;
+  }
   const result: Record<string, unknown> = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() },
   };
   if (o.suite === 'core' || o.suite === 'all') result.core = benchCore({ quick: o.quick, log: o.json ? undefined : console.log });
   if (o.suite === 'train' || o.suite === 'all') result.train = benchTrain({ quick: o.quick, seeds: o.seeds ?? 5, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'text2reward' || o.suite === 'all') {
-    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, steps: steps?.[0], tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
+    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, steps: steps?.[0], columns: columns as Text2RewardColumn[] | undefined, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'webnav' || o.suite === 'all') result.webnav = benchWebnav({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });

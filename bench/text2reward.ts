@@ -20,11 +20,16 @@ export interface Text2RewardBenchOptions {
   readonly seeds: number;
   /** The first seed (default 1): seeds are firstSeed … firstSeed + seeds − 1. */
   readonly firstSeed?: number;
+  /** Which columns to train (default all three). */
+  readonly columns?: readonly Text2RewardColumn[];
   /** PPO budget in env steps (default: the task's preset). */
   readonly steps?: number;
   readonly tasks?: readonly string[];
   readonly log?: (m: string) => void;
 }
+
+export const TEXT2REWARD_COLUMNS = ['expert', 'generated', 'sparse'] as const;
+export type Text2RewardColumn = (typeof TEXT2REWARD_COLUMNS)[number];
 
 interface Outcome {
   seed: number;
@@ -79,14 +84,15 @@ export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<R
       ['generated', { reward: 'expert' }, generated],
       ['sparse', { reward: 'sparse' }, undefined],
     ] as const) {
+      if (opts.columns && !opts.columns.includes(name)) continue;
       const runs = seeds.map((s) => trainAndEvaluate(id, kwargs, reward, s, budget));
       const mean = runs.reduce((a, r) => a + r.successRate, 0) / runs.length;
       row[name] = { meanSuccess: Math.round(mean * 1000) / 1000, runs };
       opts.log?.(`text2reward ${id} ${name}: success ${runs.map((r) => r.successRate.toFixed(2)).join(' ')} (mean ${mean.toFixed(2)}) at ${runs[0].steps} steps`);
     }
-    const e = (row.expert as { meanSuccess: number }).meanSuccess;
-    const g = (row.generated as { meanSuccess: number }).meanSuccess;
-    row.generatedOverExpert = e > 0 ? Math.round((g / e) * 1000) / 1000 : null;
+    const e = (row.expert as { meanSuccess: number } | undefined)?.meanSuccess;
+    const g = (row.generated as { meanSuccess: number } | undefined)?.meanSuccess;
+    if (e !== undefined && g !== undefined) row.generatedOverExpert = e > 0 ? Math.round((g / e) * 1000) / 1000 : null;
     out[id] = row;
   }
   return out;
