@@ -20,6 +20,15 @@ import { benchVlm } from './vlm.ts';
 
 const SUITES = ['core', 'train', 'text2reward', 'robotics', 'textworld', 'webnav', 'gpu', 'derl', 'viewer', 'distributed', 'vlm', 'dopamine', 'all'] as const;
 
+/** A comma-separated flag value whose items must each be one of `allowed` (undefined when the flag is absent). */
+function pickList<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((x) => x.trim());
+  const bad = items.find((x) => !(allowed as readonly string[]).includes(x));
+  if (bad !== undefined) throw new Error(`${flag}: unknown item '${bad}' (choose from ${allowed.join(', ')})`);
+  return items as T[];
+}
+
 async function main(): Promise<void> {
   const program = new Command('bench')
     .addOption(new Option('--suite <name>', 'which suite').choices(SUITES).default('core'))
@@ -45,10 +54,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const arms = o.arms?.split(',').map((a) => a.trim());
-  const badArm = arms?.find((a) => !(DOPAMINE_ARMS as readonly string[]).includes(a));
-  if (arms && (badArm !== undefined || arms.length === 0)) {
-    process.stderr.write(`bench: --arms: unknown arm '${badArm ?? ''}' (choose from ${DOPAMINE_ARMS.join(', ')})\n`);
+  let arms: Arm[] | undefined;
+  let columns: Text2RewardColumn[] | undefined;
+  try {
+    arms = pickList('--arms', o.arms, DOPAMINE_ARMS);
+    columns = pickList('--columns', o.columns, TEXT2REWARD_COLUMNS);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
@@ -64,20 +76,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const columns = o.columns?.split(',').map((c) => c.trim());
-  const badColumn = columns?.find((c) => !(TEXT2REWARD_COLUMNS as readonly string[]).includes(c));
-  if (badColumn !== undefined) {
-    process.stderr.write(`bench: --columns: unknown column '${badColumn}' (choose from ${TEXT2REWARD_COLUMNS.join(', ')})\n`);
-    process.exitCode = 2;
-    return;
-  }
   const result: Record<string, unknown> = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() },
   };
   if (o.suite === 'core' || o.suite === 'all') result.core = benchCore({ quick: o.quick, log: o.json ? undefined : console.log });
   if (o.suite === 'train' || o.suite === 'all') result.train = benchTrain({ quick: o.quick, seeds: o.seeds ?? 5, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'text2reward' || o.suite === 'all') {
-    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, steps: steps?.[0], columns: columns as Text2RewardColumn[] | undefined, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
+    result.text2reward = await benchText2Reward({ quick: o.quick, seeds: o.seeds ?? 3, firstSeed: o.firstSeed, steps: steps?.[0], columns, tasks: o.tasks?.split(','), log: (m) => process.stderr.write(`${m}\n`) });
   }
   if (o.suite === 'textworld' || o.suite === 'all') result.textworld = benchTextworld({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'webnav' || o.suite === 'all') result.webnav = benchWebnav({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms: arms as Arm[] | undefined, budgets: steps, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
