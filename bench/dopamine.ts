@@ -23,7 +23,7 @@
  *    subset, so seeds can be added to an earlier run.
  */
 import { AGENTS } from '../agents/index.ts';
-import { adaptOneShot, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo } from '../cli/dopamine.ts';
+import { adaptOneShot, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo, trueProgress } from '../cli/dopamine.ts';
 import { ADAPT_TASK } from '../cli/train_grm.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
@@ -87,11 +87,8 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
   const budget = opts.quick ? 8192 : undefined;
   const armNames: Arm[] = [...(opts.arms ?? ['sparse', 'dopamine', 'naive']), ...(opts.oracle && !opts.arms?.includes('oracle') ? (['oracle'] as const) : [])];
   const arms: Partial<Record<Arm, unknown[]>> = Object.fromEntries(armNames.map((a) => [a, []]));
-  const trueProgress = new ExpertReward(task);
-  const oraclePhi = (s: RoboticsState): number => {
-    const r = trueProgress.compute(s, [0, 0, 0, 0], s, {});
-    return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
-  };
+  const expertReward = new ExpertReward(task);
+  const oraclePhi = (s: RoboticsState): number => trueProgress(expertReward, s);
   const budgets: (number | undefined)[] = opts.quick ? [budget] : opts.budgets?.length ? [...opts.budgets] : [undefined];
   // Mean success per arm and budget ("success vs rollouts"), next to the per-run records.
   const curve: Record<string, Record<string, { meanSuccess: number; meanEpisodes: number; seeds: number }>> = {};

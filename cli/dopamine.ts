@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { make } from '../envs/index.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
+import { HOOK_OFFSET_Y } from '../envs/robotics/geometry.ts';
 import { ROBOTICS_TASKS } from '../envs/robotics/registry.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { StateRenderer } from '../envs/robotics/state_render.ts';
@@ -45,8 +46,6 @@ export function taskDef(id: string): TaskDef {
   return t;
 }
 
-/** The drawer's hook point (between the bar and the drawer front), relative to the handle bar's centre. */
-const HOOK_DY = 0.0265;
 /** Scale of relative positions and distances in the state view (metres → about unit range). */
 const REL_SCALE = 5;
 
@@ -70,8 +69,8 @@ const REL_SCALE = 5;
  * Why relations: the staged progress of every task here is a function of these distances, and the same
  * slots mean the same thing across tasks. With the earlier raw-position view (and drawer slots that were
  * zero in every training task), the learned Φ's step-to-step increments on DrawerOpen did not correlate
- * with true progress at all (Pearson −0.11 to 0.12 under noisy and random actions,
- * bench/results/dopamine-increments.json); with this view they do (BENCHMARKS.md "Dopamine").
+ * with true progress at all (Pearson −0.11 to 0.12 under noisy and random actions); with this view they
+ * do (both in BENCHMARKS.md "Dopamine shaping", increment-fidelity table).
  */
 export class RoboticsViews {
   private readonly renderer: StateRenderer;
@@ -91,7 +90,7 @@ export class RoboticsViews {
     let d1 = 0, d2 = 0, d3 = 0;
     let mz = ee[2];
     for (let k = 0; k < 3; k++) {
-      const m = obj ? obj.pose.p[k] : hx ? hx[k] + (k === 1 ? HOOK_DY : 0) : ee[k];
+      const m = obj ? obj.pose.p[k] : hx ? hx[k] + (k === 1 ? HOOK_OFFSET_Y : 0) : ee[k];
       if (k === 2) mz = m;
       x[k] = ee[k];
       x[5 + k] = (m - ee[k]) * REL_SCALE;
@@ -117,6 +116,12 @@ export class RoboticsViews {
   }
 }
 
+/** True progress of a state: the expert staged reward's staged/max before success (r + 1, clipped), 1 on success. */
+export function trueProgress(expertReward: ExpertReward, s: RoboticsState): number {
+  const r = expertReward.compute(s, [0, 0, 0, 0], s, {});
+  return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
+}
+
 export interface RecordedEpisode {
   /** The state snapshots, first (reset) to last. */
   readonly states: RoboticsState[];
@@ -137,11 +142,7 @@ export function recordEpisode(id: string, seed: number, noise = 0, views?: Robot
   const rng = new Rng(seed ^ 0x5f3759df);
   env.reset({ seed });
   let state = env.state();
-  const progressOf = (s: RoboticsState): number => {
-    const terms: Record<string, number> = {};
-    const r = expertReward.compute(s, [0, 0, 0, 0], s, terms);
-    return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
-  };
+  const progressOf = (s: RoboticsState): number => trueProgress(expertReward, s);
   const out: RecordedEpisode = { states: [state], views: [v.views(state)], progress: [progressOf(state)], success: false };
   for (let t = 0; t < task.maxEpisodeSteps; t++) {
     const a = Float32Array.from(task.expert(state));
@@ -271,8 +272,7 @@ export function loadDemo(file: string, taskId: string): RecordedEpisode {
   states.forEach((s, i) => {
     try {
       out.views.push(views.views(s));
-      const r = expertReward.compute(s, [0, 0, 0, 0], s, {});
-      out.progress.push(r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1)));
+      out.progress.push(trueProgress(expertReward, s));
     } catch (e) {
       throw new Error(`--demo ${file}: states[${i}] is not a ${taskId} state snapshot (${(e as Error).message})`);
     }
