@@ -26,12 +26,20 @@ import { spearman } from '../rewards/vlm/spearman.ts';
 import { VlmReward } from '../rewards/vlm/vlm_reward.ts';
 import { Rng } from '../sim/rng.ts';
 import { defaultRegistry } from '../envs/index.ts';
-import { randomCaption, sceneFacts } from '../rewards/vlm/offline/captions.ts';
+import { captionTrue, randomCaption, sceneFacts, type SceneFacts } from '../rewards/vlm/offline/captions.ts';
 
 export interface PromptSet {
   readonly task: string;
   readonly reworded: readonly string[];
   readonly control: readonly string[];
+  /**
+   * What each control prompt states, as caption facts (captions.ts): the bench evaluates them on the
+   * privileged state of every frame and reports how that ground truth itself correlates with progress.
+   * A control about another scene is false everywhere (no correlation); a control about the same scene
+   * can be tied to the task (Push's expert ends with the gripper at the goal, so "left of the goal"
+   * falls as progress rises), and then a perfect embedder correlates too.
+   */
+  readonly controlFacts: readonly SceneFacts[];
 }
 
 export const VLM_PROMPTS: Readonly<Record<string, PromptSet>> = {
@@ -39,17 +47,32 @@ export const VLM_PROMPTS: Readonly<Record<string, PromptSet>> = {
     task: 'the gripper is touching the blue ball',
     reworded: ['the blue ball is touched by the robot gripper', 'the hand reaches the blue marker'],
     control: ['the pole is upright', 'the cart is on the left', 'the gripper is closed'],
+    controlFacts: [{ scene: 'cartpole', poleTilt: 'upright' }, { scene: 'cartpole', cartPos: 'left' }, { scene: 'arm', gripperOpen: 'closed' }],
   },
   'robotics/Push-v0': {
     task: 'the red cube is on the blue goal',
     reworded: ['the blue target has the red block on it', 'red box touching blue marker'],
     control: ['the pole is upright', 'the cart is on the left', 'the gripper is to the left of the blue goal'],
+    controlFacts: [{ scene: 'cartpole', poleTilt: 'upright' }, { scene: 'cartpole', cartPos: 'left' }, { scene: 'arm', gripperGoalSide: 'left' }],
   },
   'classic/CartPole-v1': {
     task: 'the pole is upright',
     reworded: ['the stick stands vertical', 'a balanced pole on the cart'],
     control: ['the gripper is touching the red cube', 'the cart is on the right'],
+    controlFacts: [{ scene: 'arm', gripperCube: 'touching' }, { scene: 'cartpole', cartPos: 'right' }],
   },
+};
+
+/**
+ * Cameras per env: the robotics scenes are scored from the front and side cameras (the step's reward is
+ * the mean of the per-view rewards, as in train:env's `--cameras`). One view cannot tell height from
+ * depth: the front camera looks down at the table, so a hand above the goal and one behind it project
+ * alike. The offline embedder is trained on both views.
+ */
+export const VLM_CAMERAS: Readonly<Record<string, readonly string[] | undefined>> = {
+  'robotics/Reach-v0': ['front', 'side'],
+  'robotics/Push-v0': ['front', 'side'],
+  'classic/CartPole-v1': undefined,
 };
 
 export interface Correlation {
@@ -57,6 +80,11 @@ export interface Correlation {
   readonly alpha: number;
   readonly pooled: number;
   readonly expertPerEpisode: number;
+  /**
+   * Standard deviation of the reward over all frames: the size of the signal, next to its rank order.
+   * Spearman ignores scale, so a prompt whose reward barely moves can still rank frames consistently.
+   */
+  readonly rewardStd: number;
 }
 
 const mean = (xs: number[]) => {
@@ -65,21 +93,35 @@ const mean = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export function correlate(embedder: Embedder, cache: TextEmbeddingCache, envId: string, expert: Episode[], random: Episode[], prompt: string, alpha: number): Correlation {
+export function correlate(embedder: Embedder, cache: TextEmbeddingCache, envId: string, expert: Episode[], random: Episode[], prompt: string, alpha: number, views = 1): Correlation {
   const vr = new VlmReward(embedder, { goals: [prompt], baselines: [defaultBaseline(envId)], alpha }, { cache });
   const R: number[] = [], P: number[] = [];
   const per: number[] = [];
   for (const e of expert) {
-    const r = Array.from(vr.scoreWindow(e.frames));
+    const r = Array.from(vr.scoreWindow(e.frames, views));
     per.push(spearman(r, e.progress));
     R.push(...r);
     P.push(...e.progress);
   }
   for (const e of random) {
-    R.push(...vr.scoreWindow(e.frames));
+    R.push(...vr.scoreWindow(e.frames, views));
     P.push(...e.progress);
   }
-  return { prompt, alpha, pooled: round(spearman(R, P)), expertPerEpisode: round(mean(per)) };
+  const m = mean(R);
+  const sd = Math.sqrt(mean(R.map((r) => (r - m) ** 2)));
+  return { prompt, alpha, pooled: round(spearman(R, P)), expertPerEpisode: round(mean(per)), rewardStd: Math.round(sd * 1e4) / 1e4 };
+}
+
+/**
+ * Spearman ρ of a prompt's own ground truth (its caption facts on each frame's privileged state, 1/0) with
+ * progress, pooled and mean within expert episodes like `correlate`. NaN (JSON null) = the truth is
+ * constant: the prompt is false (or true) of every frame.
+ */
+export function truthCorrelation(envId: string, expert: Episode[], random: Episode[], facts: SceneFacts): { pooled: number; expertPerEpisode: number } {
+  const truth = (e: Episode) => e.states.map((s) => (captionTrue(facts, sceneFacts(sceneOf(envId, s))) ? 1 : 0));
+  const per = expert.map((e) => spearman(truth(e), e.progress));
+  const all = [...expert, ...random];
+  return { pooled: round(spearman(all.flatMap(truth), all.flatMap((e) => e.progress))), expertPerEpisode: round(mean(per)) };
 }
 
 /** Whether `text` is ever generated as a training caption (sampled from many scenes and seeds). */
@@ -97,10 +139,12 @@ export function seenInTraining(text: string, episodes: Episode[], envId: string,
 
 /**
  * Reach: the VLM reward (task prompt) with the TCP placed at offsets from the goal along x, y and z
- * (front camera; mean over three goals). Shows where the reward peaks and how flat it is per axis.
+ * (the bench's cameras, VLM_CAMERAS; mean over three goals). Shows where the reward peaks and how flat it
+ * is per axis.
  */
 export function reachProfile(embedder: Embedder, cache: TextEmbeddingCache): Record<string, Record<string, number>> {
   const vr = new VlmReward(embedder, { goals: [VLM_PROMPTS['robotics/Reach-v0'].task], baselines: [defaultBaseline('robotics/Reach-v0')], alpha: 0.5 }, { cache });
+  const cams = VLM_CAMERAS['robotics/Reach-v0'] ?? ['front'];
   const env = defaultRegistry.make('robotics/Reach-v0');
   const goals = [[0.05, 0.82, 0.1], [-0.05, 0.88, 0.2], [0, 0.85, 0.15]];
   const out: Record<string, Record<string, number>> = {};
@@ -113,7 +157,7 @@ export function reachProfile(embedder: Embedder, cache: TextEmbeddingCache): Rec
           const hand = [...g];
           hand[axis] += off;
           env.reset({ seed: 1, options: { goal: g, hand } });
-          r += vr.scoreWindow([env.render({ camera: 'front', width: 64, height: 64 })])[0] / goals.length;
+          r += vr.scoreWindow(cams.map((camera) => env.render({ camera, width: 64, height: 64 })), cams.length)[0] / goals.length;
         }
         row[off.toFixed(2)] = round(r);
       }
@@ -140,16 +184,18 @@ export async function benchVlm(opts: VlmBenchOptions = {}): Promise<Record<strin
   const correlation: Record<string, unknown> = {};
   const t0 = performance.now();
   for (const envId of VLM_ENVS) {
-    const expert = Array.from({ length: nEp }, (_, k) => collectEpisode(envId, { policy: 'expert', seed: 50_000 + k }));
-    const random = Array.from({ length: nEp }, (_, k) => collectEpisode(envId, { policy: 'random', seed: 60_000 + k }));
+    const cameras = VLM_CAMERAS[envId];
+    const views = cameras?.length ?? 1;
+    const expert = Array.from({ length: nEp }, (_, k) => collectEpisode(envId, { policy: 'expert', seed: 50_000 + k, cameras }));
+    const random = Array.from({ length: nEp }, (_, k) => collectEpisode(envId, { policy: 'random', seed: 60_000 + k, cameras }));
     const ps = VLM_PROMPTS[envId];
-    const c = (p: string, a = 0.5) => correlate(embedder, cache, envId, expert, random, p, a);
+    const c = (p: string, a = 0.5) => correlate(embedder, cache, envId, expert, random, p, a, views);
     correlation[envId] = {
-      episodes: { expert: expert.length, random: random.length, frames: [...expert, ...random].reduce((s, e) => s + e.frames.length, 0) },
+      episodes: { expert: expert.length, random: random.length, frames: [...expert, ...random].reduce((s, e) => s + e.frames.length, 0), cameras: cameras ?? ['default'] },
       baseline: defaultBaseline(envId),
       task: c(ps.task),
       reworded: ps.reworded.map((p) => ({ ...c(p), seenInTraining: seenInTraining(p, [...expert, ...random], envId) })),
-      control: ps.control.map((p) => c(p)),
+      control: ps.control.map((p, k) => ({ ...c(p), truth: truthCorrelation(envId, expert, random, ps.controlFacts[k]) })),
       alphaSweep: [0, 0.5, 1].map((a) => c(ps.task, a)),
     };
     log(`vlm: ${envId}: ${JSON.stringify(correlation[envId])}`);
@@ -168,7 +214,7 @@ export async function benchVlm(opts: VlmBenchOptions = {}): Promise<Record<strin
       // Reach terminates on success by default, which would end a stream of positive VLM rewards early (a
       // penalty for succeeding); without it the episode runs its 100 steps and success is judged on the
       // final state (the agent must reach the goal and stay).
-      ['robotics/Reach-v0', 'task', VLM_PROMPTS['robotics/Reach-v0'].task, ['--steps', opts.quick ? '8192' : '100000', '--env-arg', 'terminateOnSuccess=false']],
+      ['robotics/Reach-v0', 'task', VLM_PROMPTS['robotics/Reach-v0'].task, ['--steps', opts.quick ? '8192' : '100000', '--env-arg', 'terminateOnSuccess=false', '--cameras', (VLM_CAMERAS['robotics/Reach-v0'] ?? ['front']).join(',')]],
     ];
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-vlm-bench-'));
     for (const [envId, which, prompt, extra] of runs) {

@@ -7,7 +7,8 @@
  * overall and per env; the report also goes into the file's `__metadata__`.
  *
  *   npm run train:vlm -- [--per-env 8000] [--heldout 500] [--epochs 8] [--seed 1] [--image-side 32]
- *                        [--image-hidden 128] [--robot-cameras front] [--out FILE]
+ *                        [--image-hidden 128] [--image-net keypoints|mlp] [--keypoint-gain 30]
+ *                        [--sigma 0.05] [--floor 20] [--robot-cameras front,side] [--out FILE]
  *
  * The defaults reproduce the shipped weights (the same tensors; only the timings in the report differ).
  */
@@ -22,6 +23,12 @@ import { retrievalTop1 } from '../rewards/vlm/offline/retrieval.ts';
 import { DEFAULT_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
 import { DEFAULT_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
 import { buildDataset, VLM_ENVS } from './vlm_data.ts';
+
+const nonNeg = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a number >= 0, got '${v}'`);
+  return n;
+};
 
 const int = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -45,7 +52,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed of data, init and minibatches', int('--seed'), 1)
     .option('--image-side <n>', 'side S of the downsampled image', int('--image-side'), DEFAULT_CONFIG.imageSide)
     .option('--image-hidden <n>', 'hidden width of the image MLP', int('--image-hidden'), DEFAULT_CONFIG.imageHidden)
-    .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front')
+    .option('--image-net <kind>', "image network: 'keypoints' (per-pixel net + spatial soft-argmax) or 'mlp' (all pixels)", (v: string) => {
+      if (v !== 'keypoints' && v !== 'mlp') throw new InvalidArgumentError(`--image-net must be 'keypoints' or 'mlp', got '${v}'`);
+      return v;
+    }, DEFAULT_CONFIG.imageNet ?? 'mlp')
+    .option('--keypoint-gain <g>', 'gain on the keypoint logits (keypoints only)', nonNeg('--keypoint-gain'), DEFAULT_CONFIG.keypointGain ?? 1)
+    .option('--sigma <m>', 'width [m] of the graded distance targets (0 = exact 0/1 truth)', nonNeg('--sigma'), DEFAULT_TRAIN.sigma ?? 0)
+    .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
+    .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
     .option('--out <file>', 'weights file', DEFAULT_WEIGHTS)
     .exitOverride();
   try {
@@ -53,12 +67,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; robotCameras: string }>();
+  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; robotCameras: string }>();
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
   const side = o.imageSide;
-  const config = { ...DEFAULT_CONFIG, imageSide: o.imageSide, imageHidden: o.imageHidden };
+  const config = { ...DEFAULT_CONFIG, imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain };
   const train = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.perEnv])), seed: o.seed, side, robotCameras, log });
   // Held-out scenes come from other episode seeds (seed + 10 007), never from training episodes.
   const held = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.heldout])), seed: o.seed + 10_007, side, robotCameras });
@@ -70,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     config,
     epochs: o.epochs,
     seed: o.seed,
+    sigma: o.sigma,
+    floor: o.floor,
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -98,8 +114,9 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
+    loss: { sigma: o.sigma, floor: o.floor },
     robotCameras,
-    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --robot-cameras ${robotCameras.join(',')}`,
+    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --robot-cameras ${robotCameras.join(',')}`,
   };
   const bytes = encodeDualEncoder(model, { report: JSON.stringify(report) });
   fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });

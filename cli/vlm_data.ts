@@ -15,7 +15,7 @@ import type { RoboticsState } from '../envs/robotics/state.ts';
 import type { TaskDef } from '../envs/robotics/task.ts';
 import type { Env, Frame } from '../sim/env.ts';
 import { Rng } from '../sim/rng.ts';
-import { type Scene, sceneFacts, type SceneFacts } from '../rewards/vlm/offline/captions.ts';
+import { type Scene, sceneFacts, type SceneFacts, sceneMetrics, type SceneMetrics } from '../rewards/vlm/offline/captions.ts';
 import { downsample } from '../rewards/vlm/offline/dual_encoder.ts';
 import type { VlmDataset } from '../rewards/vlm/offline/train.ts';
 
@@ -124,8 +124,15 @@ export function collectEpisode(envId: string, opts: EpisodeOptions): Episode {
       out.progress.push(progressOf(envId, state));
     };
     keep();
+    // Training data for Reach: half the episodes hold the gripper open or closed throughout, whatever the
+    // policy does. Otherwise a closed gripper came only with noisy (far from the goal) episodes, and the
+    // embedder learnt "closed" as a sign of being far (a confound that made "the gripper is closed" a
+    // progress detector). Push keeps its expert's grasp: closing on the cube is part of that task.
+    const gripper = opts.diverse && envId === 'robotics/Reach-v0' && rng.random() < 0.5 ? (rng.random() < 0.5 ? -1 : 1) : undefined;
     for (let t = 1; t <= (opts.maxSteps ?? Infinity); t++) {
-      const [, , terminated, truncated] = env.step(act(envId, env, state, opts.policy, rng));
+      const a = act(envId, env, state, opts.policy, rng);
+      if (gripper !== undefined) (a as number[])[3] = gripper;
+      const [, , terminated, truncated] = env.step(a);
       state = env.state();
       if (t % every === 0 || terminated || truncated) keep();
       if (terminated || truncated) break;
@@ -151,6 +158,7 @@ export function buildDataset(opts: DatasetOptions): VlmDataset & { envs: string[
   const inSize = 3 * opts.side * opts.side;
   const chunks: Uint8Array[] = [];
   const facts: SceneFacts[] = [];
+  const metrics: SceneMetrics[] = [];
   const envs: string[] = [];
   const tmp = new Float32Array(inSize);
   for (const [envId, count] of Object.entries(opts.perEnv)) {
@@ -169,7 +177,9 @@ export function buildDataset(opts: DatasetOptions): VlmDataset & { envs: string[
         const px = new Uint8Array(inSize);
         for (let j = 0; j < inSize; j++) px[j] = Math.round(tmp[j] * 255);
         chunks.push(px);
-        facts.push(sceneFacts(sceneOf(envId, e.states[k])));
+        const scene = sceneOf(envId, e.states[k]);
+        facts.push(sceneFacts(scene));
+        metrics.push(sceneMetrics(scene));
         envs.push(envId);
       }
     }
@@ -177,5 +187,5 @@ export function buildDataset(opts: DatasetOptions): VlmDataset & { envs: string[
   }
   const pixels = new Uint8Array(chunks.length * inSize);
   chunks.forEach((c, i) => pixels.set(c, i * inSize));
-  return { n: chunks.length, pixels, facts, envs };
+  return { n: chunks.length, pixels, facts, metrics, envs };
 }

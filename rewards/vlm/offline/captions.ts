@@ -71,6 +71,49 @@ export function sceneFacts(s: Scene): SceneFacts {
   return f;
 }
 
+/** Distance facts and the interval [lo, hi] of each bin (metres), for graded caption targets. */
+export const DISTANCE_FACTS: ReadonlySet<string> = new Set(['gripperGoal', 'cubeGoal', 'gripperCube']);
+const BIN_INTERVAL: Readonly<Record<string, readonly [number, number]>> = {
+  touching: [0, 0.05],
+  near: [0.05, 0.12],
+  mid: [0.12, 0.25],
+  far: [0.25, Infinity],
+};
+
+/** The continuous distances [m] behind a scene's distance facts (same keys). */
+export type SceneMetrics = Readonly<Record<string, number>>;
+
+export function sceneMetrics(s: Scene): SceneMetrics {
+  if (s.kind === 'cartpole') return {};
+  const m: Record<string, number> = { gripperGoal: dist(s.gripper, s.goal) };
+  if (s.cube) {
+    m.cubeGoal = dist(s.cube, s.goal);
+    m.gripperCube = dist(s.gripper, s.cube);
+  }
+  return m;
+}
+
+/**
+ * How true `caption` is of a scene, in [0, 1]. Without metrics (or σ = 0) it is `captionTrue` as 0/1.
+ * With them, each distance fact of the caption contributes exp(−gap/σ), where gap is how far [m] the scene's
+ * distance lies outside that fact's bin (0 inside it), and every other fact must hold exactly; the weight is
+ * the product. "The cube is on the goal" is then fully true at 4 cm, 0.37 true at 10 cm (σ = 0.05) and
+ * nearly false at 30 cm: graded targets that teach the embedding to order scenes by distance, not only to
+ * tell bins apart.
+ */
+export function captionWeight(caption: SceneFacts, scene: SceneFacts, metrics: SceneMetrics | undefined, sigma: number): number {
+  let w = 1;
+  for (const k in caption) {
+    const d = metrics?.[k];
+    if (sigma > 0 && d !== undefined && DISTANCE_FACTS.has(k)) {
+      const [lo, hi] = BIN_INTERVAL[caption[k]];
+      const gap = d < lo ? lo - d : d > hi ? d - hi : 0;
+      w *= Math.exp(-gap / sigma);
+    } else if (scene[k] !== caption[k]) return 0;
+  }
+  return w;
+}
+
 /** A caption: its facts and its text. */
 export interface Caption {
   readonly facts: SceneFacts;

@@ -13,6 +13,7 @@ import { Mlp } from '../../../agents/nn/mlp.ts';
 import type { Tensor } from '../../../agents/nn/tensor.ts';
 import { tensor } from '../../../agents/nn/tensor.ts';
 import { TextHasher } from '../../../agents/text/features.ts';
+import { KeypointEncoder } from './keypoint_encoder.ts';
 import type { Frame } from '../../../sim/env.ts';
 import { Rng } from '../../../sim/rng.ts';
 
@@ -20,6 +21,17 @@ export interface DualEncoderConfig {
   /** Side of the downsampled image (S). */
   readonly imageSide: number;
   readonly imageHidden: number;
+  /**
+   * Image network: `mlp` (an MLP on all standardised pixels) or `keypoints` (keypoint_encoder.ts: per-pixel
+   * network, spatial soft-argmax, MLP head). Absent = `mlp` (files written before the keypoint encoder).
+   */
+  readonly imageNet?: 'mlp' | 'keypoints';
+  /** keypoints only: per-pixel hidden channels, keypoint maps, mean-pooled maps. */
+  readonly pixelChannels?: number;
+  readonly keypoints?: number;
+  readonly pooledMaps?: number;
+  /** keypoints only: gain on the keypoint logits (keypoint_encoder.ts; absent = 1). */
+  readonly keypointGain?: number;
   /** Hash buckets of the text features (B). */
   readonly buckets: number;
   /** Text embedding width (E). */
@@ -30,7 +42,7 @@ export interface DualEncoderConfig {
 }
 
 /** ≈ 464 k parameters: 1.9 MB of F32 weights. */
-export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64 };
+export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
 
 const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
 
@@ -74,9 +86,18 @@ export function downsample(frame: Frame, side: number, out: Float32Array, off: n
   }
 }
 
+/** What the dual encoder needs of its image network. */
+interface ImageNet {
+  forward(x: Float32Array, n: number): Float32Array;
+  backward(dOut: Float32Array, n: number): unknown;
+  params(): readonly Tensor[];
+  grads(): readonly Tensor[];
+  zeroGrad(): void;
+}
+
 export class DualEncoder {
   readonly config: DualEncoderConfig;
-  readonly image: Mlp;
+  readonly image: ImageNet;
   readonly text: Mlp;
   /** Text embedding table [B × E]. */
   readonly table: Tensor;
@@ -94,7 +115,14 @@ export class DualEncoder {
     this.config = config;
     const rng = new Rng(seed);
     this.inSize = 3 * config.imageSide * config.imageSide;
-    this.image = new Mlp({ sizes: [this.inSize, config.imageHidden, config.dim], activation: 'relu', init: 'torch', rng });
+    const kind = config.imageNet ?? 'mlp';
+    if (kind === 'keypoints') {
+      this.image = new KeypointEncoder({ side: config.imageSide, channels: config.pixelChannels ?? 16, keypoints: config.keypoints ?? 8, pooled: config.pooledMaps ?? 8, hidden: config.imageHidden, dim: config.dim, gain: config.keypointGain }, rng);
+    } else if (kind === 'mlp') {
+      this.image = new Mlp({ sizes: [this.inSize, config.imageHidden, config.dim], activation: 'relu', init: 'torch', rng });
+    } else {
+      throw new Error(`DualEncoder: config.imageNet must be 'mlp' or 'keypoints', got ${JSON.stringify(kind)}`);
+    }
     this.text = new Mlp({ sizes: [config.textEmbed, config.textHidden, config.dim], activation: 'relu', init: 'torch', rng });
     this.table = tensor([config.buckets, config.textEmbed], undefined, 'text.table');
     for (let i = 0; i < this.table.data.length; i++) this.table.data[i] = rng.normal(0, 0.5);

@@ -15,7 +15,7 @@ import type { Embedder } from '../embedder.ts';
 import { DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
 export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
-export const OFFLINE_NAME = 'offline:rewardforge-scenes-v1';
+export const OFFLINE_NAME = 'offline:rewardforge-scenes-v2';
 
 export function encodeDualEncoder(model: DualEncoder, metadata: Record<string, string> = {}): Uint8Array {
   const tensors: TensorMap = {};

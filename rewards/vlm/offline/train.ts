@@ -9,7 +9,7 @@
  */
 import { Adam, clipGradNorm } from '../../../agents/nn/adam.ts';
 import { Rng } from '../../../sim/rng.ts';
-import { type Caption, captionTrue, perturbedCaption, randomCaption, type SceneFacts, wordDropout } from './captions.ts';
+import { type Caption, captionWeight, perturbedCaption, randomCaption, type SceneFacts, type SceneMetrics, wordDropout } from './captions.ts';
 import { DEFAULT_CONFIG, DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
 /** Training pairs: downsampled pixels (bytes, [n × 3·S²]) and the facts of each scene. */
@@ -17,6 +17,8 @@ export interface VlmDataset {
   readonly n: number;
   readonly pixels: Uint8Array;
   readonly facts: readonly SceneFacts[];
+  /** Continuous distances behind the distance facts (graded targets when `TrainOptions.sigma` > 0). */
+  readonly metrics?: readonly SceneMetrics[];
 }
 
 export interface TrainOptions {
@@ -26,11 +28,15 @@ export interface TrainOptions {
   /** Logit scale 1/τ. */
   readonly scale: number;
   readonly seed: number;
+  /** Width [m] of the graded distance targets (captionWeight); 0 = exact 0/1 truth. */
+  readonly sigma?: number;
+  /** Weight of the false-pair floor term (infoNce); 0 = plain InfoNCE. */
+  readonly floor?: number;
   readonly config?: DualEncoderConfig;
   readonly log?: (epoch: number, step: number, loss: number) => void;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0, sigma: 0.05, floor: 20 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {
@@ -56,13 +62,13 @@ function normaliseBackward(g: Float32Array, xh: Float32Array, norms: Float32Arra
  * to sum 1): adds w·(softmax − q) to G and returns `loss` − w·Σ q·log softmax. A row or column with no
  * positive adds nothing. Shared by the image → text rows (stride 1) and text → image columns (stride M).
  */
-function softTargetXent(L: Float64Array, T: Uint8Array, G: Float64Array, off: number, stride: number, n: number, w: number, loss: number): number {
+function softTargetXent(L: Float64Array, T: Float32Array, G: Float64Array, off: number, stride: number, n: number, w: number, loss: number): number {
   let mx = -Infinity, pos = 0;
   for (let k = 0; k < n; k++) {
     mx = Math.max(mx, L[off + k * stride]);
     pos += T[off + k * stride];
   }
-  if (pos === 0) return loss;
+  if (pos < 1e-4) return loss;
   let z = 0;
   for (let k = 0; k < n; k++) z += Math.exp(L[off + k * stride] - mx);
   const lz = Math.log(z) + mx;
@@ -77,9 +83,16 @@ function softTargetXent(L: Float64Array, T: Uint8Array, G: Float64Array, off: nu
 
 /**
  * Symmetric multi-positive InfoNCE on normalised image rows `xh` [B × D] and text rows `th` [M × D] with
- * truth matrix `T` [B × M] (1 = caption true of the scene). Writes dL/dxh, dL/dth; returns the loss.
+ * target matrix `T` [B × M] (how true each caption is of each scene, captionWeight). Writes dL/dxh, dL/dth;
+ * returns the loss.
+ *
+ * `floor` > 0 adds floor · mean over the exactly-false pairs (T = 0) of cos², pulling every caption that is
+ * false of a scene to the same similarity (0) instead of only below the true ones. InfoNCE alone stops
+ * pushing a negative once its softmax share is small, so how low a false caption sits was left to chance
+ * and moved with the scene: a prompt about another scene ("the pole is upright" on the arm) then tracked
+ * the arm's progress (the control-prompt problem of the VLM bench).
  */
-export function infoNce(xh: Float32Array, th: Float32Array, T: Uint8Array, B: number, M: number, D: number, scale: number, dx: Float32Array, dt: Float32Array): number {
+export function infoNce(xh: Float32Array, th: Float32Array, T: Float32Array, B: number, M: number, D: number, scale: number, dx: Float32Array, dt: Float32Array, floor = 0): number {
   const L = new Float64Array(B * M);
   for (let i = 0; i < B; i++) {
     for (let j = 0; j < M; j++) {
@@ -97,9 +110,19 @@ export function infoNce(xh: Float32Array, th: Float32Array, T: Uint8Array, B: nu
   for (let j = 0; j < M; j++) {
     let pos = 0;
     for (let i = 0; i < B; i++) pos += T[i * M + j];
-    if (pos > 0) cols++;
+    if (pos >= 1e-4) cols++;
   }
   for (let j = 0; j < M; j++) loss = softTargetXent(L, T, G, j, M, B, 0.5 / cols, loss);
+  if (floor > 0) {
+    let zeros = 0;
+    for (let a = 0; a < B * M; a++) if (T[a] === 0) zeros++;
+    for (let a = 0; a < B * M && zeros > 0; a++) {
+      if (T[a] !== 0) continue;
+      const c = L[a] / scale;
+      loss += (floor * c * c) / zeros;
+      G[a] += (2 * floor * c) / zeros / scale; // G is per logit; logit = scale · cos
+    }
+  }
   dx.fill(0, 0, B * D);
   dt.fill(0, 0, M * D);
   for (let i = 0; i < B; i++) {
@@ -135,9 +158,27 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
     sm[k] += v;
     sq[k] += v * v;
   }
-  for (let k = 0; k < inSize; k++) {
-    mean[k] = sm[k] / data.n;
-    std[k] = Math.sqrt(Math.max(sq[k] / data.n - mean[k] ** 2, 0)) + 0.02;
+  if ((model.config.imageNet ?? 'mlp') === 'keypoints') {
+    // Per colour channel, the same at every position: the per-pixel network's colour detectors are shared.
+    for (let c = 0; c < 3; c++) {
+      let s1 = 0, s2 = 0;
+      for (let k = c; k < inSize; k += 3) {
+        s1 += sm[k];
+        s2 += sq[k];
+      }
+      const cnt = (data.n * inSize) / 3;
+      const m = s1 / cnt;
+      const sd = Math.sqrt(Math.max(s2 / cnt - m * m, 0)) + 0.02;
+      for (let k = c; k < inSize; k += 3) {
+        mean[k] = m;
+        std[k] = sd;
+      }
+    }
+  } else {
+    for (let k = 0; k < inSize; k++) {
+      mean[k] = sm[k] / data.n;
+      std[k] = Math.sqrt(Math.max(sq[k] / data.n - mean[k] ** 2, 0)) + 0.02;
+    }
   }
 
   const rng = new Rng(opts.seed + 1);
@@ -147,7 +188,8 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
   const xh = new Float32Array(B * D), th = new Float32Array(M * D);
   const xn = new Float32Array(B), tn = new Float32Array(M);
   const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
-  const T = new Uint8Array(B * M);
+  const T = new Float32Array(B * M);
+  const sigma = opts.sigma ?? 0;
   const order = Array.from({ length: data.n }, (_, i) => i);
   const steps = Math.floor(data.n / B);
   const totalSteps = steps * opts.epochs;
@@ -163,14 +205,14 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       const caps: Caption[] = idx.map((k) => randomCaption(data.facts[k], rng));
       for (let k = 0; k < K; k++) caps.push(perturbedCaption(caps[rng.int(B)], rng) ?? caps[rng.int(B)]);
       const texts = caps.map((c) => (rng.random() < 0.5 ? wordDropout(c.text, 0.12, rng) : c.text));
-      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionTrue(caps[j].facts, data.facts[idx[i]]) ? 1 : 0;
+      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma);
 
       model.zeroGrad();
       const xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B);
       normaliseRows(xe, B, D, xh, xn);
       const te = model.forwardTexts(texts);
       normaliseRows(te, M, D, th, tn);
-      const loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt);
+      const loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt, opts.floor ?? 0);
       normaliseBackward(dx, xh, xn, B, D);
       normaliseBackward(dt, th, tn, M, D);
       model.backwardText(dt, M);

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectEpisode } from '../../../cli/vlm_data.ts';
-import { captionTrue, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
+import { captionTrue, captionWeight, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
+import { KeypointEncoder } from '../../../rewards/vlm/offline/keypoint_encoder.ts';
 import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
 import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder } from '../../../rewards/vlm/offline/offline_embedder.ts';
 import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
@@ -29,7 +30,7 @@ describe('OfflineEmbedder (shipped weights)', () => {
     const report = JSON.parse(emb.metadata.report) as { heldoutTop1: number; chance: number; command: string };
     expect(report.heldoutTop1).toBeGreaterThan(3 * report.chance);
     expect(report.command).toMatch(/^npm run train:vlm/);
-    expect(emb.name).toBe('offline:rewardforge-scenes-v1');
+    expect(emb.name).toBe('offline:rewardforge-scenes-v2');
   });
 
   it('is deterministic, and a frame embeds the same alone or in a batch', () => {
@@ -108,23 +109,74 @@ describe('DualEncoder training', () => {
       return v;
     };
     const xh = unit(B), th = unit(M);
-    const T = Uint8Array.from([1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1]);
-    const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
-    infoNce(xh, th, T, B, M, D, s, dx, dt);
-    const scratchX = new Float32Array(B * D), scratchT = new Float32Array(M * D);
-    const loss = (x: Float32Array, t: Float32Array) => infoNce(x, t, T, B, M, D, s, scratchX, scratchT);
-    const h = 1e-3;
-    for (const [arr, grad] of [[xh, dx], [th, dt]] as const) {
-      for (let i = 0; i < arr.length; i += 3) {
-        const keep = arr[i];
-        arr[i] = keep + h;
-        const up = loss(xh, th);
-        arr[i] = keep - h;
-        const down = loss(xh, th);
-        arr[i] = keep;
-        expect(grad[i]).toBeCloseTo((up - down) / (2 * h), 2);
+    // Graded targets (0.3, 0.05) next to exact ones, and the false-pair floor on and off.
+    const T = Float32Array.from([1, 0, 0.3, 0, 0, 1, 0, 0.05, 0, 0, 1, 1]);
+    for (const floor of [0, 0.7]) {
+      const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
+      infoNce(xh, th, T, B, M, D, s, dx, dt, floor);
+      const scratchX = new Float32Array(B * D), scratchT = new Float32Array(M * D);
+      const loss = (x: Float32Array, t: Float32Array) => infoNce(x, t, T, B, M, D, s, scratchX, scratchT, floor);
+      const h = 1e-3;
+      for (const [arr, grad] of [[xh, dx], [th, dt]] as const) {
+        for (let i = 0; i < arr.length; i += 3) {
+          const keep = arr[i];
+          arr[i] = keep + h;
+          const up = loss(xh, th);
+          arr[i] = keep - h;
+          const down = loss(xh, th);
+          arr[i] = keep;
+          expect(grad[i]).toBeCloseTo((up - down) / (2 * h), 2);
+        }
       }
     }
+  });
+
+  it('the floor term raises the loss only through false pairs', () => {
+    const xh = Float32Array.from([1, 0]), th = Float32Array.from([0.6, 0.8, 1, 0]);
+    const dx = new Float32Array(2), dt = new Float32Array(4);
+    const base = infoNce(xh, th, Float32Array.from([0, 1]), 1, 2, 2, 5, dx, dt);
+    // cos with the false caption is 0.6: the floor adds 0.5 · 0.6² (one false pair).
+    expect(infoNce(xh, th, Float32Array.from([0, 1]), 1, 2, 2, 5, dx, dt, 0.5)).toBeCloseTo(base + 0.5 * 0.36, 6);
+    // A graded (non-zero) target is not a false pair.
+    const graded = infoNce(xh, th, Float32Array.from([0.2, 1]), 1, 2, 2, 5, dx, dt);
+    expect(infoNce(xh, th, Float32Array.from([0.2, 1]), 1, 2, 2, 5, dx, dt, 0.5)).toBeCloseTo(graded, 6);
+  });
+
+  it('keypoint encoder: gradients match finite differences, coordinates stay in [-1, 1]', () => {
+    const rng = new Rng(3);
+    const enc = new KeypointEncoder({ side: 5, channels: 4, keypoints: 3, pooled: 2, hidden: 6, dim: 4 }, rng);
+    const n = 2;
+    const x = Float32Array.from({ length: n * 75 }, () => rng.normal());
+    const w = Float32Array.from({ length: n * 4 }, () => rng.normal());
+    const loss = () => enc.forward(x, n).reduce((s, y, i) => s + y * w[i], 0);
+    enc.zeroGrad();
+    loss();
+    enc.backward(w, n);
+    const ps = enc.params(), gs = enc.grads();
+    for (let t = 0; t < ps.length; t++) {
+      for (let i = 0; i < ps[t].data.length; i += 3) {
+        const keep = ps[t].data[i];
+        ps[t].data[i] = keep + 1e-2;
+        const up = loss();
+        ps[t].data[i] = keep - 1e-2;
+        const down = loss();
+        ps[t].data[i] = keep;
+        const num = (up - down) / 2e-2;
+        expect(Math.abs(num - gs[t].data[i])).toBeLessThanOrEqual(0.03 * Math.max(1, Math.abs(num)));
+      }
+    }
+  });
+
+  it('captionWeight grades distance facts by how far outside their bin a scene lies', () => {
+    const f = sceneFacts({ kind: 'arm', gripper: [0.1, 0.85, 0.15], goal: [0, 0.85, 0.15], cube: [0, 0.75, 0.02], gripperOpenness: 1 });
+    const m = { gripperGoal: 0.1 };
+    // gripperGoal is 0.1 m: 'near' (0.05–0.12] holds; 'touching' (≤ 0.05) is 0.05 m off → exp(−1) at σ = 0.05.
+    expect(captionWeight({ scene: 'arm', gripperGoal: 'near' }, f, m, 0.05)).toBe(1);
+    expect(captionWeight({ scene: 'arm', gripperGoal: 'touching' }, f, m, 0.05)).toBeCloseTo(Math.exp(-1), 6);
+    expect(captionWeight({ scene: 'arm', gripperGoal: 'touching' }, f, m, 0)).toBe(0);
+    // Any other fact must hold exactly.
+    expect(captionWeight({ scene: 'arm', gripperGoal: 'near', gripperOpen: 'closed' }, f, m, 0.05)).toBe(0);
+    expect(captionWeight({ scene: 'cartpole', poleTilt: 'upright' }, f, m, 0.05)).toBe(0);
   });
 
   it('is deterministic and its weights survive a safetensors round trip', () => {
