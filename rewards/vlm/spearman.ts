@@ -19,6 +19,10 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) throw new RangeError(`spearman: lengths differ (${a.length} vs ${b.length})`);
   const n = a.length;
   if (n < 2) return NaN;
+  // A constant side is checked on the values: its tied ranks' mean, summed in floating point, need not
+  // cancel exactly, which would turn "undefined" into a tiny arbitrary number.
+  const constant = (x: readonly number[]) => x.every((v) => v === x[0]);
+  if (constant(a) || constant(b)) return NaN;
   const ra = ranks(a), rb = ranks(b);
   let ma = 0, mb = 0;
   for (let i = 0; i < n; i++) {

@@ -49,6 +49,12 @@ describe('train:vlm', () => {
   it('rejects a bad flag value with exit code 2', async () => {
     const r = await quietly(() => main(['--epochs', '0']));
     expect(r.code).toBe(2);
+    const net = await quietly(() => main(['--image-net', 'cnn']));
+    expect(net.code).toBe(2);
+    expect(net.err).toMatch(/--image-net must be 'keypoints' or 'mlp', got 'cnn'/);
+    const sigma = await quietly(() => main(['--sigma', '-0.1']));
+    expect(sigma.code).toBe(2);
+    expect(sigma.err).toMatch(/--sigma must be a number >= 0, got '-0.1'/);
   });
 
   it('a missing weights file names the command that rebuilds it', () => {

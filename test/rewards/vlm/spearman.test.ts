@@ -17,6 +17,8 @@ describe('spearman', () => {
     expect(spearman([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(0.9486832980505138, 12);
     expect(spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7])).toBeCloseTo(0.8207826816681233, 12);
     expect(spearman([1, 1, 1], [1, 2, 3])).toBeNaN();
+    // Long constant sides too, where the tied ranks' floating-point mean does not cancel exactly.
+    expect(spearman(new Array(3130).fill(0), Array.from({ length: 3130 }, (_, i) => Math.sin(i)))).toBeNaN();
     expect(spearman([1], [2])).toBeNaN();
     expect(() => spearman([1, 2], [1])).toThrow(/lengths differ/);
   });
