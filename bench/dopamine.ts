@@ -48,6 +48,12 @@ export interface DopamineBenchOptions {
   readonly accuracyOnly?: boolean;
   /** Also run PBRS with the true staged progress as Φ (a diagnostic upper bound for the learned Φ). */
   readonly oracle?: boolean;
+  /**
+   * Discount for every PPO arm and for the shaping (default: the task's PPO preset). PBRS pays
+   * γΦ(s') − Φ(s): at the grasp preset's γ = 0.8 a step that raises Φ by less than 0.2·Φ is paid a
+   * negative amount, so the shaping mostly charges for standing in a high-progress state.
+   */
+  readonly gamma?: number;
   readonly log?: (m: string) => void;
 }
 
@@ -83,7 +89,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
 
   // 3. PPO arms: the same preset, budget and seed; the gold reward is the sparse success reward.
   const seeds = Array.from({ length: opts.seeds ?? 1 }, (_, i) => i + (opts.firstSeed ?? 1));
-  const gamma = (AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { gamma: number }).gamma;
+  const gamma = opts.gamma ?? (AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { gamma: number }).gamma;
   const budget = opts.quick ? 8192 : undefined;
   const armNames: Arm[] = [...(opts.arms ?? ['sparse', 'dopamine', 'naive']), ...(opts.oracle && !opts.arms?.includes('oracle') ? (['oracle'] as const) : [])];
   const arms: Partial<Record<Arm, unknown[]>> = Object.fromEntries(armNames.map((a) => [a, []]));
@@ -101,7 +107,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
           arm === 'oracle'
             ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
             : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
-        const out = trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add');
+        const out = { ...trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add', opts.gamma === undefined ? {} : { gamma }), gamma };
         arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
         const cell = ((curve[arm] ??= {})[String(out.steps)] ??= { meanSuccess: 0, meanEpisodes: 0, seeds: 0 });
         cell.meanSuccess = (cell.meanSuccess * cell.seeds + out.successRate) / (cell.seeds + 1);

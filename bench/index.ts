@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--columns a,b] [--arms a,b] [--steps n,m] [--accuracy-only]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--columns a,b] [--arms a,b] [--steps n,m] [--gamma g] [--accuracy-only]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -38,12 +38,13 @@ async function main(): Promise<void> {
     .option('--first-seed <n>', 'text2reward, dopamine: the first seed (seeds are first … first + seeds − 1)', (v) => Number(v), 1)
     .option('--steps <list>', 'text2reward: PPO budget in env steps; dopamine: comma-separated budgets, one set of runs each (default: the preset)')
     .option('--columns <names>', `text2reward: comma-separated columns (${TEXT2REWARD_COLUMNS.join(', ')}; default all)`)
+    .option('--gamma <g>', 'dopamine: discount for every PPO arm and the shaping (default: the preset)')
     .option('--arms <names>', `dopamine: comma-separated PPO arms (${DOPAMINE_ARMS.join(', ')}; default sparse,dopamine,naive)`)
     .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
     .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; columns?: string; steps?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; columns?: string; steps?: string; gamma?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -61,6 +62,12 @@ async function main(): Promise<void> {
     columns = pickList('--columns', o.columns, TEXT2REWARD_COLUMNS);
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const gamma = o.gamma === undefined ? undefined : Number(o.gamma);
+  if (gamma !== undefined && !(o.gamma!.trim() !== '' && gamma > 0 && gamma <= 1)) {
+    process.stderr.write(`bench: --gamma must be a number in (0, 1], got '${o.gamma}'\n`);
     process.exitCode = 2;
     return;
   }
@@ -93,7 +100,7 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, gamma, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }

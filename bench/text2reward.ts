@@ -42,9 +42,9 @@ interface Outcome {
 }
 
 /** PPO with the env's preset on `envId` (env kwargs, an optional reward function replacing or added to the env's), judged by the env's success predicate. */
-export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace'): Outcome {
+export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace', overrides: Record<string, unknown> = {}): Outcome {
   const agent = AGENTS.ppo;
-  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
+  const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), ...overrides, seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
   let episodes = 0;
   const ctx: TrainContext = {
     makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward, rewardMode }),
