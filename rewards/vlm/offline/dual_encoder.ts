@@ -3,7 +3,8 @@
  *
  * | part  | input                                                              | network                         | out |
  * |-------|--------------------------------------------------------------------|---------------------------------|-----|
- * | image | RGB frame of any size → area-averaged to S×S (S = 32) → /255 → standardised per pixel with the training set's mean/std | MLP [3·S², H_img, D], ReLU | D   |
+ * | image (`keypoints`, the default) | RGB frame of any size → area-averaged to S×S (S = 32) → /255 → standardised per colour channel | keypoint_encoder.ts: per-pixel MLP [3, 16, 16], 8 spatial soft-argmax points + 8 mean-pooled maps, MLP [24, H_img, D] | D |
+ * | image (`mlp`, v1 files)          | the same frame, standardised per pixel with the training set's mean/std | MLP [3·S², H_img, D], ReLU | D   |
  * | text  | lower-cased words, light stemming, stop words dropped → hashed unigrams + bigrams (agents/text/features.ts, B buckets) → mean of an embedding table [B × E] | MLP [E, H_txt, D], ReLU | D |
  *
  * Both outputs are L2-normalised by the user (VLM-RM and the InfoNCE loss normalise). Weights live in a
@@ -41,7 +42,7 @@ export interface DualEncoderConfig {
   readonly dim: number;
 }
 
-/** ≈ 464 k parameters: 1.9 MB of F32 weights. */
+/** ≈ 82 k parameters: 0.33 MB of F32 weights (the text table is most of it). */
 export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
 
 const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
