@@ -3,8 +3,9 @@
  * the VLM bench (episodes with ground-truth progress). Lives in cli/ because it knows concrete envs;
  * the encoders and captions live in rewards/vlm/offline.
  *
- * Scenes: robotics Reach and Push (front camera; hand start, cube and goal placements randomised through
- * reset options, scripted expert with per-episode action noise) and classic CartPole (a balancing
+ * Scenes: robotics Reach and Push (the cameras train:vlm names, front and side by default; hand start,
+ * cube and goal placements randomised through reset options, scripted expert with per-episode action
+ * noise, Reach's gripper held open or closed in half the episodes) and classic CartPole (a balancing
  * controller with noise, wider reset ranges). Frames render at 64×64 (CartPole 128×128) and are
  * area-averaged to 32×32 by the encoder.
  */

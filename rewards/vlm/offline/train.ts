@@ -3,9 +3,11 @@
  *
  * Per minibatch of B scenes: each scene gets a random caption of 1–3 of its facts (captions.ts), half of
  * them with word dropout; B/2 extra "hard negative" captions are copies with one fact changed. The loss is
- * CLIP's symmetric InfoNCE over cosine logits × scale, with **multi-positive targets**: a caption counts as
- * a positive for every scene of the batch it is true of (captionTrue), so partial captions shared by
- * several scenes are not pushed apart from them. Adam, global gradient clipping at 1.
+ * CLIP's symmetric InfoNCE over cosine logits × scale, with **multi-positive, graded targets**: a caption
+ * counts as a positive for every scene of the batch it is true of, so partial captions shared by several
+ * scenes are not pushed apart from them, and a distance fact is partly true just outside its bin
+ * (captionWeight, width `sigma`), so scenes are ordered by distance. An optional floor term pulls false
+ * pairs to cosine 0 (infoNce). Adam, global gradient clipping at 1.
  */
 import { Adam, clipGradNorm } from '../../../agents/nn/adam.ts';
 import { Rng } from '../../../sim/rng.ts';
@@ -60,7 +62,8 @@ function normaliseBackward(g: Float32Array, xh: Float32Array, norms: Float32Arra
 /**
  * One softmax cross-entropy with soft targets over n logits L[off + k·stride] (targets T there, normalised
  * to sum 1): adds w·(softmax − q) to G and returns `loss` − w·Σ q·log softmax. A row or column with no
- * positive adds nothing. Shared by the image → text rows (stride 1) and text → image columns (stride M).
+ * positive (targets summing below 1e-4) adds nothing. Shared by the image → text rows (stride 1) and
+ * text → image columns (stride M).
  */
 function softTargetXent(L: Float64Array, T: Float32Array, G: Float64Array, off: number, stride: number, n: number, w: number, loss: number): number {
   let mx = -Infinity, pos = 0;
@@ -90,7 +93,8 @@ function softTargetXent(L: Float64Array, T: Float32Array, G: Float64Array, off: 
  * false of a scene to the same similarity (0) instead of only below the true ones. InfoNCE alone stops
  * pushing a negative once its softmax share is small, so how low a false caption sits was left to chance
  * and moved with the scene: a prompt about another scene ("the pole is upright" on the arm) then tracked
- * the arm's progress (the control-prompt problem of the VLM bench).
+ * the arm's progress (the control-prompt problem of the VLM bench). The floor shrinks that leak; it does
+ * not remove it (BENCHMARKS.md "VLM zero-shot rewards").
  */
 export function infoNce(xh: Float32Array, th: Float32Array, T: Float32Array, B: number, M: number, D: number, scale: number, dx: Float32Array, dt: Float32Array, floor = 0): number {
   const L = new Float64Array(B * M);
