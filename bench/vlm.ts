@@ -216,7 +216,7 @@ export async function benchVlm(opts: VlmBenchOptions = {}): Promise<Record<strin
       // Reach terminates on success by default, which would end a stream of positive VLM rewards early (a
       // penalty for succeeding); without it the episode runs its 100 steps and success is judged on the
       // final state (the agent must reach the goal and stay). 300 k steps: at the preset's 100 k the v2
-      // reward gave success 0.00 (return −46.7), at 300 k 0.35 (a single run, seed 1).
+      // reward gave success 0.00 (return −46.7), at 300 k 0.35 / 0.40 / 0.70 on seeds 1–3 (BENCHMARKS.md).
       ['robotics/Reach-v0', 'task', VLM_PROMPTS['robotics/Reach-v0'].task, ['--steps', opts.quick ? '8192' : '300000', '--env-arg', 'terminateOnSuccess=false', '--cameras', (VLM_CAMERAS['robotics/Reach-v0'] ?? ['front']).join(',')]],
     ];
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-vlm-bench-'));
