@@ -119,9 +119,11 @@ export function correlate(embedder: Embedder, cache: TextEmbeddingCache, envId: 
  */
 export function truthCorrelation(envId: string, expert: Episode[], random: Episode[], facts: SceneFacts): { pooled: number; expertPerEpisode: number } {
   const truth = (e: Episode) => e.states.map((s) => (captionTrue(facts, sceneFacts(sceneOf(envId, s))) ? 1 : 0));
-  const per = expert.map((e) => spearman(truth(e), e.progress));
+  const expertTruth = expert.map(truth);
+  const per = expert.map((e, i) => spearman(expertTruth[i], e.progress));
   const all = [...expert, ...random];
-  return { pooled: round(spearman(all.flatMap(truth), all.flatMap((e) => e.progress))), expertPerEpisode: round(mean(per)) };
+  const pooledTruth = [...expertTruth.flat(), ...random.flatMap(truth)];
+  return { pooled: round(spearman(pooledTruth, all.flatMap((e) => e.progress))), expertPerEpisode: round(mean(per)) };
 }
 
 /** Whether `text` is ever generated as a training caption (sampled from many scenes and seeds). */

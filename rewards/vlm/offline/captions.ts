@@ -40,9 +40,22 @@ export type SceneFacts = Readonly<Record<string, string>>;
 
 const dist = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 
-/** Distance bins [m]: touching ≤ 0.05 (the Reach/Push success radius), then near, mid, far. */
-export function distanceBin(d: number): 'touching' | 'near' | 'mid' | 'far' {
-  return d <= 0.05 ? 'touching' : d <= 0.12 ? 'near' : d <= 0.25 ? 'mid' : 'far';
+type DistanceBin = 'touching' | 'near' | 'mid' | 'far';
+
+/**
+ * Distance bins [m] as intervals (lo, hi]: touching ≤ 0.05 (the Reach/Push success radius), then near,
+ * mid, far. The one table behind both the discrete facts (distanceBin) and the graded targets
+ * (captionWeight).
+ */
+const BIN_INTERVAL: Readonly<Record<DistanceBin, readonly [number, number]>> = {
+  touching: [0, 0.05],
+  near: [0.05, 0.12],
+  mid: [0.12, 0.25],
+  far: [0.25, Infinity],
+};
+
+export function distanceBin(d: number): DistanceBin {
+  return d <= BIN_INTERVAL.touching[1] ? 'touching' : d <= BIN_INTERVAL.near[1] ? 'near' : d <= BIN_INTERVAL.mid[1] ? 'mid' : 'far';
 }
 
 export function sceneFacts(s: Scene): SceneFacts {
@@ -71,14 +84,8 @@ export function sceneFacts(s: Scene): SceneFacts {
   return f;
 }
 
-/** Distance facts and the interval [lo, hi] of each bin (metres), for graded caption targets. */
+/** Distance facts (graded in caption targets, see captionWeight). */
 export const DISTANCE_FACTS: ReadonlySet<string> = new Set(['gripperGoal', 'cubeGoal', 'gripperCube']);
-const BIN_INTERVAL: Readonly<Record<string, readonly [number, number]>> = {
-  touching: [0, 0.05],
-  near: [0.05, 0.12],
-  mid: [0.12, 0.25],
-  far: [0.25, Infinity],
-};
 
 /** The continuous distances [m] behind a scene's distance facts (same keys). */
 export type SceneMetrics = Readonly<Record<string, number>>;
@@ -106,7 +113,7 @@ export function captionWeight(caption: SceneFacts, scene: SceneFacts, metrics: S
   for (const k in caption) {
     const d = metrics?.[k];
     if (sigma > 0 && d !== undefined && DISTANCE_FACTS.has(k)) {
-      const [lo, hi] = BIN_INTERVAL[caption[k]];
+      const [lo, hi] = BIN_INTERVAL[caption[k] as DistanceBin];
       const gap = d < lo ? lo - d : d > hi ? d - hi : 0;
       w *= Math.exp(-gap / sigma);
     } else if (scene[k] !== caption[k]) return 0;
