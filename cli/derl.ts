@@ -38,6 +38,8 @@ export const DerlConfig = z
     evalEpisodes: z.number().int().min(1).max(100000).describe('validation episodes per inner run'),
     finalSteps: z.number().int().min(64).describe('env steps of the final training with the best formula'),
     finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
+    rescoreTop: z.number().int().min(0).max(64).optional().describe('after the search, the best this many distinct formulas are trained again with fresh seeds (0 or absent: none)'),
+    rescoreSeeds: z.number().int().min(0).max(16).optional().describe('fresh inner seeds per rescored formula; the best mean over them is the chosen formula'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
     parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
     workers: z.string().optional().describe('run the inner trainings on BullMQ workers through this Redis URL, one flow per iteration (default: worker threads here)'),
@@ -71,6 +73,8 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     .option('--eval-episodes <n>', 'validation episodes per inner run', int('--eval-episodes'), 100)
     .option('--final-steps <n>', 'env steps of the final training with the best formula', int('--final-steps'), 150000)
     .option('--final-episodes <n>', 'held-out evaluation episodes', int('--final-episodes'), 300)
+    .option('--rescore-top <k>', 'rescore the best k distinct formulas of the search with fresh seeds (0: pick the best single score)', int('--rescore-top'), 3)
+    .option('--rescore-seeds <n>', 'fresh inner seeds per rescored formula', int('--rescore-seeds'), 3)
     .option('--seed <s>', 'seed', int('--seed'), 1)
     .option('--parallel <n>', 'worker threads', int('--parallel'))
     .option('--workers <url>', 'run inner trainings on `npm run worker` processes via Redis (redis://HOST:PORT), one BullMQ flow per iteration')
@@ -124,7 +128,10 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
 export interface DerlRunSummary {
   readonly env: string;
   readonly seed: number;
-  readonly best: { formula: string; validationScore: number } | null;
+  /** `validationScore`: the mean over the rescoring seeds when formulas were rescored, else the search's single score. */
+  readonly best: { formula: string; validationScore: number; searchScore: number } | null;
+  /** The rescored formulas, best first (absent without rescoring). */
+  readonly rescored?: ReadonlyArray<{ formula: string; searchScore: number; scores: number[]; mean: number }>;
   readonly heldOut: { split: string; successRate: number; trainSeconds: number; envSteps: number } | null;
   readonly compute: { innerRuns: number; innerEnvSteps: number; innerTrainSeconds: number; wallSeconds: number; parallel: number | 'workers'; distributed?: FlowExecutorStats & { redis: string } };
   readonly history: ReadonlyArray<{ iteration: number; meanScore: number; validFraction: number; bestScore: number | null }>;
@@ -226,12 +233,43 @@ async function search(
   });
   fs.closeSync(history);
 
+  // Selection. One inner run per formula is a noisy score (a formula's success rate moves by 0.2 between
+  // inner seeds), so the best single score is mostly the luckiest seed. With rescoring, the best
+  // `rescoreTop` distinct formulas of the search are trained again with `rescoreSeeds` fresh seeds each,
+  // and the best mean of the fresh scores wins (the search's own score is left out: it was selected for
+  // being high). Ties go to the higher search score.
+  let best: { formula: string; score: number; searchScore: number } | null = result.best ? { ...result.best, searchScore: result.best.score } : null;
+  let rescored: DerlRunSummary['rescored'];
+  const top = cfg.rescoreTop ?? 0;
+  const seeds = cfg.rescoreSeeds ?? 0;
+  if (best && top > 0 && seeds > 0) {
+    const searchScore = new Map<string, number>();
+    for (const it of result.history) for (const c of it.candidates) if (c.valid && !c.threw) searchScore.set(c.formula, Math.max(searchScore.get(c.formula) ?? -Infinity, c.score));
+    const chosen = [...searchScore].sort((a, b) => b[1] - a[1]).slice(0, top);
+    const jobs = chosen.flatMap(([formula], k) => Array.from({ length: seeds }, (_, j): InnerJob => ({ envId: cfg.env, formula, seed: deriveSeed(cfg.seed, 'rescore', k, j), steps: cfg.innerSteps, evalSplit: validation, evalEpisodes: cfg.evalEpisodes, timing })));
+    log(`derl: rescoring the best ${chosen.length} formulas with ${seeds} fresh seeds each`);
+    const results = await execute(jobs, 'rescore');
+    rescored = chosen.map(([formula, s], k) => {
+      const scores = results.slice(k * seeds, (k + 1) * seeds).map((r) => {
+        if ('error' in r) throw new Error(`derl: rescoring '${formula}' failed: ${r.error}`);
+        innerRuns++;
+        innerEnvSteps += r.envSteps;
+        innerTrainSeconds += r.trainSeconds;
+        return r.guard && r.guard.errors > 0 ? 0 : r.score;
+      });
+      return { formula, searchScore: s, scores, mean: scores.reduce((a, b) => a + b, 0) / scores.length };
+    }).sort((a, b) => b.mean - a.mean || b.searchScore - a.searchScore);
+    for (const r of rescored) log(`derl: rescored ${r.formula}: search ${r.searchScore.toFixed(3)}, fresh ${r.scores.map((x) => x.toFixed(3)).join(' ')} (mean ${r.mean.toFixed(3)})`);
+    best = { formula: rescored[0].formula, score: rescored[0].mean, searchScore: rescored[0].searchScore };
+    metrics.addScalar('derl/rescored_best', best.score, cfg.iterations, Date.now() / 1000);
+  }
+
   let held: DerlRunSummary['heldOut'] = null;
-  if (result.best) {
-    writeFileAtomic(path.join(dir, 'best_formula.txt'), `${result.best.formula}\n`);
-    writeFileAtomic(path.join(dir, 'reward', 'reward.js'), `${formulaSource(result.best.formula, family)}\n`);
-    log(`derl: best formula ${result.best.formula} (validation ${result.best.score.toFixed(3)}); final training ${cfg.finalSteps} steps, held-out ${heldOut}`);
-    const finalJob: InnerJob = { envId: cfg.env, formula: result.best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing };
+  if (best) {
+    writeFileAtomic(path.join(dir, 'best_formula.txt'), `${best.formula}\n`);
+    writeFileAtomic(path.join(dir, 'reward', 'reward.js'), `${formulaSource(best.formula, family)}\n`);
+    log(`derl: best formula ${best.formula} (validation ${best.score.toFixed(3)}); final training ${cfg.finalSteps} steps, held-out ${heldOut}`);
+    const finalJob: InnerJob = { envId: cfg.env, formula: best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing };
     const [final] = remote ? await remote([finalJob], 'final') : await runInnerJobs([finalJob], 1);
     if ('error' in final) throw new Error(`derl: final training with the best formula failed: ${final.error}`);
     held = { split: heldOut, successRate: final.score, trainSeconds: Math.round(final.trainSeconds * 10) / 10, envSteps: final.envSteps };
@@ -241,7 +279,8 @@ async function search(
   const summary: DerlRunSummary = {
     env: cfg.env,
     seed: cfg.seed,
-    best: result.best ? { formula: result.best.formula, validationScore: result.best.score } : null,
+    best: best ? { formula: best.formula, validationScore: best.score, searchScore: best.searchScore } : null,
+    ...(rescored ? { rescored } : {}),
     heldOut: held,
     compute: {
       innerRuns, innerEnvSteps, innerTrainSeconds: Math.round(innerTrainSeconds), wallSeconds: Math.round((performance.now() - t0) / 100) / 10,

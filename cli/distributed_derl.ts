@@ -16,7 +16,7 @@ import { type InnerJobData, IterationResult } from '../sim/distributed/jobs.ts';
 import { jobId } from '../sim/distributed/queues.ts';
 import type { InnerJob, InnerResult } from './derl_inner.ts';
 
-export type InnerExecutor = (jobs: readonly InnerJob[], iteration: number | 'final') => Promise<Array<InnerResult | { error: string }>>;
+export type InnerExecutor = (jobs: readonly InnerJob[], iteration: number | 'rescore' | 'final') => Promise<Array<InnerResult | { error: string }>>;
 
 export interface FlowExecutorStats {
   flows: number;

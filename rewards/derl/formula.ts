@@ -182,6 +182,28 @@ export function evaluateFormula(node: FormulaNode, values: Readonly<Record<strin
   }
 }
 
+/**
+ * A formula's event scale, for payment on subgoal events (episode_reward.ts): `zero` is its value when
+ * none of its primitives fires, `scale` the largest |f(g) − zero| over every fire/no-fire assignment
+ * (2^k cases, as in `checkFormula`). Paying (f(g) − zero) / scale makes the payment invariant to adding a
+ * constant to the formula or multiplying it by a positive number, as DERL's episode-level rewards are
+ * under its group-normalised inner learner. `scale` is 0 when the formula does not depend on its
+ * primitives (e.g. `g_won - g_won`).
+ */
+export function eventScale(node: FormulaNode): { zero: number; scale: number } {
+  const used = primitivesIn(node);
+  if (used.length > MAX_CHECKED_PRIMITIVES) throw new Error(`eventScale: ${used.length} distinct primitives; at most ${MAX_CHECKED_PRIMITIVES}`);
+  const values: Record<string, number> = {};
+  for (const p of used) values[p] = NO_FIRE;
+  const zero = evaluateFormula(node, values);
+  let scale = 0;
+  for (let mask = 1; mask < 1 << used.length; mask++) {
+    for (let j = 0; j < used.length; j++) values[used[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
+    scale = Math.max(scale, Math.abs(evaluateFormula(node, values) - zero));
+  }
+  return { zero, scale };
+}
+
 /** Fully parenthesised JS expression of the tree (same evaluation order as the tree). */
 export function formulaToJs(node: FormulaNode): string {
   if (node.type === 'num') return String(node.value);

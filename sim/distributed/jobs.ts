@@ -145,7 +145,7 @@ export type EvalResultData = z.infer<typeof EvalResultData>;
 /** One DERL inner training (cli/derl_inner.ts `InnerJob`), with its place in the search. */
 export const InnerJobData = z.object({
   runId: RunId,
-  iteration: z.union([z.number().int().min(0), z.literal('final')]),
+  iteration: z.union([z.number().int().min(0), z.literal('rescore'), z.literal('final')]),
   index: z.number().int().min(0),
   job: z.object({
     envId: EnvId,
@@ -173,12 +173,12 @@ export const InnerResultData = z.object({
 export type InnerResultData = z.infer<typeof InnerResultData>;
 
 /** The parent job of an iteration's inner trainings. */
-export const IterationJobData = z.object({ runId: RunId, iteration: z.union([z.number().int().min(0), z.literal('final')]), size: z.number().int().min(1) });
+export const IterationJobData = z.object({ runId: RunId, iteration: z.union([z.number().int().min(0), z.literal('rescore'), z.literal('final')]), size: z.number().int().min(1) });
 export type IterationJobData = z.infer<typeof IterationJobData>;
 
 /** The iteration's result: one entry per child in index order, a result or the error it failed with. */
 export const IterationResult = z.object({
-  iteration: z.union([z.number(), z.literal('final')]),
+  iteration: z.union([z.number(), z.literal('rescore'), z.literal('final')]),
   results: z.array(z.union([InnerResultData, z.object({ error: z.string() })])),
 });
 export type IterationResult = z.infer<typeof IterationResult>;

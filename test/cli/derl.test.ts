@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
 import { type InnerJob, innerRewardFactory, runInnerJobs } from '../../cli/derl_inner.ts';
 import { EpisodeEndReward, FirstFireFormulaReward } from '../../rewards/derl/episode_reward.ts';
+import { eventScale, parseFormula } from '../../rewards/derl/formula.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
 import { captureStderr } from '../helpers/capture.ts';
@@ -49,6 +50,32 @@ describe('npm run derl', () => {
     expect(b.summary.heldOut?.successRate).toBe(a.summary.heldOut?.successRate);
   }, 120_000);
 
+  it('rescores the best formulas with fresh seeds and picks the best mean', async () => {
+    const a = await runDerlSearch({ ...TINY, rescoreTop: 2, rescoreSeeds: 2, out: path.join(tmp, 'rescore-a') });
+    const s = a.summary;
+    const plain = await runDerlSearch({ ...TINY, out: path.join(tmp, 'rescore-plain') });
+    expect(plain.summary.rescored).toBeUndefined();
+    // the search itself is unchanged by rescoring; it adds 2 × 2 inner runs
+    expect(fs.readFileSync(path.join(a.dir, 'derl.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(plain.dir, 'derl.jsonl'), 'utf8'));
+    expect(s.compute.innerRuns).toBe(plain.summary.compute.innerRuns + 4);
+    expect(s.rescored).toHaveLength(2);
+    const lines = fs.readFileSync(path.join(a.dir, 'derl.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const searchBest = new Map<string, number>();
+    for (const l of lines) for (const c of l.candidates) if (c.valid) searchBest.set(c.formula, Math.max(searchBest.get(c.formula) ?? -1, c.score));
+    const topTwo = [...searchBest.values()].sort((x, y) => y - x).slice(0, 2);
+    expect(s.rescored!.map((r) => r.searchScore).sort((x, y) => y - x)).toEqual(topTwo);
+    for (const r of s.rescored!) {
+      expect(r.scores).toHaveLength(2);
+      expect(r.mean).toBeCloseTo((r.scores[0] + r.scores[1]) / 2, 12);
+      expect(searchBest.get(r.formula)).toBe(r.searchScore);
+    }
+    expect(s.rescored![0].mean).toBeGreaterThanOrEqual(s.rescored![1].mean);
+    expect(s.best).toEqual({ formula: s.rescored![0].formula, validationScore: s.rescored![0].mean, searchScore: s.rescored![0].searchScore });
+    expect(fs.readFileSync(path.join(a.dir, 'best_formula.txt'), 'utf8').trim()).toBe(s.best!.formula);
+    const b = await runDerlSearch({ ...TINY, rescoreTop: 2, rescoreSeeds: 2, out: path.join(tmp, 'rescore-b') });
+    expect(b.summary.rescored).toEqual(s.rescored);
+  }, 180_000);
+
   it('worker threads give the results of the in-thread path', async () => {
     const jobs: InnerJob[] = ['g_won', 'g_won + g_goalHeld'].map((formula, k) => ({ envId: 'textworld/ALFWorld-v0', formula, seed: 10 + k, steps: 512, evalSplit: 'valid_seen', evalEpisodes: 4, timing: 'episode' }));
     const inThread = await runInnerJobs(jobs, 1);
@@ -68,20 +95,56 @@ describe('npm run derl', () => {
     expect(() => r.compute(0, 0, 0, {})).toThrow(/needs the transition's end flags/);
   });
 
-  it('first-fire timing pays each primitive once per episode', () => {
+  it('first-fire timing pays each primitive once per episode, scaled so that no event pays 0', () => {
     const terms: Record<string, number> = {};
     const held = { v: 1 + 1e-6 };
     const inner = { name: 'f', compute: (_s: unknown, _a: unknown, _n: unknown, t: Record<string, number>) => { t.g_goalHeld = held.v; t.g_won = 1e-6; return 0; } };
+    // f = 3·g_won + g_goalHeld: f(none) = 4e-6 and the largest change (both fire) is 4, so holding pays 1/4.
     const r = new FirstFireFormulaReward(inner, 'g_won * 3 + g_goalHeld', ['g_won', 'g_goalHeld']);
     const mid = { terminated: false, truncated: false };
-    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(1 + 4e-6, 9); // first time held
-    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(4e-6, 9); // still held: no more pay
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(0.25, 9); // first time held
+    expect(r.compute(0, 0, 0, terms, mid)).toBe(0); // still held: no more pay
     held.v = 1e-6;
-    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(4e-6, 9);
+    expect(r.compute(0, 0, 0, terms, mid)).toBe(0);
     held.v = 1 + 1e-6;
-    expect(r.compute(0, 0, 0, terms, { terminated: false, truncated: true })).toBeCloseTo(4e-6, 9); // picked up again, same episode
-    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(1 + 4e-6, 9); // new episode
+    expect(r.compute(0, 0, 0, terms, { terminated: false, truncated: true })).toBe(0); // picked up again, same episode
+    expect(r.compute(0, 0, 0, terms, mid)).toBeCloseTo(0.25, 9); // new episode
     expect(() => new FirstFireFormulaReward(inner, 'g_won + (', ['g_won'])).toThrow();
+  });
+
+  it('first-fire payment ignores constant offsets and positive scales of a formula', () => {
+    const names = ['g_won', 'g_goalHeld'];
+    const pays = (formula: string, events: Array<[number, number]>): number[] => {
+      const v = { won: 0, held: 0 };
+      const inner = { name: 'f', compute: (_s: unknown, _a: unknown, _n: unknown, t: Record<string, number>) => { t.g_won = v.won ? 1 + 1e-6 : 1e-6; t.g_goalHeld = v.held ? 1 + 1e-6 : 1e-6; return 0; } };
+      const r = new FirstFireFormulaReward(inner, formula, names);
+      return events.map(([won, held]) => {
+        v.won = won;
+        v.held = held;
+        return r.compute(0, 0, 0, {}, { terminated: false, truncated: false });
+      });
+    };
+    const events: Array<[number, number]> = [[0, 0], [0, 1], [0, 1], [1, 1], [0, 0]];
+    const base = pays('g_won + g_goalHeld', events);
+    expect(base.map((x) => Number(x.toFixed(9)))).toEqual([0, 0.5, 0, 0.5, 0]);
+    for (const f of ['3 + g_won + g_goalHeld', '( g_won + g_goalHeld ) * 2 - 0.5', '( g_won + g_goalHeld ) / 3']) {
+      pays(f, events).forEach((x, k) => expect(x).toBeCloseTo(base[k], 9));
+    }
+    // A formula that does not depend on its primitives pays nothing; one dividing by a primitive is
+    // scaled by its largest change, so it stays within [-1, 1].
+    expect(pays('g_won - g_won + 2', events)).toEqual([0, 0, 0, 0, 0]);
+    for (const x of pays('2 / g_goalHeld', events)) expect(Math.abs(x)).toBeLessThanOrEqual(1);
+    expect(pays('2 / g_goalHeld', events)[1]).toBeCloseTo(-1, 6);
+  });
+
+  it('eventScale against a direct computation', () => {
+    const e = 1e-6;
+    const f = (won: number, held: number): number => won / 2 - 3 * held;
+    const { zero, scale } = eventScale(parseFormula('g_won / 2 - 3 * g_goalHeld', ['g_won', 'g_goalHeld']));
+    expect(zero).toBe(f(e, e));
+    const changes = [[1 + e, e], [e, 1 + e], [1 + e, 1 + e]].map(([a, b]) => Math.abs(f(a, b) - f(e, e)));
+    expect(scale).toBe(Math.max(...changes));
+    expect(eventScale(parseFormula('g_won - g_won', ['g_won'])).scale).toBe(0);
   });
 
   it('gives every training env its own first-fire memory', () => {
@@ -118,7 +181,11 @@ describe('npm run derl', () => {
       [['--env', 'robotics/Reach-v0', '--timing', 'first'], /--timing: 'first' .* text worlds only, not 'robotics\/Reach-v0'/],
       [['--inner-steps', '100'], /--inner-steps: must be at least one rollout of the inner learner \(512 env steps\), got 100/],
       [['--bogus'], /unknown option '--bogus'/],
+      [['--rescore-top', '-1'], /--rescore-top must be a non-negative integer, got '-1'/],
+      [['--rescore-seeds', '17'], /--rescore-seeds: .*got '17'/],
     ];
+    const defaults = parseDerlArgs([]);
+    expect(defaults === 'help' ? null : [defaults.rescoreTop, defaults.rescoreSeeds]).toEqual([3, 3]);
     for (const [argv, re] of cases) {
       expect(() => parseDerlArgs(argv), argv.join(' ')).toThrow(DerlArgsError);
       expect(() => parseDerlArgs(argv)).toThrow(re);
