@@ -6,8 +6,12 @@
  *   (c) evolved           the best formula of a DERL search (cli/derl.ts), selected on `valid_seen`
  *                         (the search's best three rescored with three fresh seeds each)
  * each trained with DRRN-PPO for the same final budget and the same three seeds, scored on `valid_seen`
- * and `valid_unseen`, and reported as the mean over the seeds. Formulas pay on subgoal events (`timing: 'first'`, cli/derl_inner.ts): each primitive
- * counts the first time it fires in an episode. The search's compute is reported beside.
+ * and `valid_unseen`, and reported as the mean over the seeds. Formulas pay on subgoal events
+ * (`timing: 'first'`, cli/derl_inner.ts): each primitive counts the first time it fires in an episode.
+ * The search's compute is reported beside.
+ *
+ * `--tasks robotics/Push-v0` runs the same three columns on a robotics task instead (success rate of
+ * greedy episodes; budgets in SETUPS.robotics).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -16,20 +20,47 @@ import { runInnerJobs } from '../cli/derl_inner.ts';
 
 export interface DerlBenchOptions {
   readonly quick: boolean;
+  /** The env of this run: the text world (default) or a robotics task (`robotics/Push-v0`). */
+  readonly env?: string;
   readonly log?: (msg: string) => void;
 }
 
-const OUTCOME = 'g_won';
-const AVERAGE = '( g_won + g_goalHeld + g_stateChange + g_cmdValid + g_newLocation ) / 5';
-/** Subgoal events (cli/derl_inner.ts): DRRN learns nothing from episode-level payment at these budgets. */
-const timing = 'first' as const;
+/** Per family: the two fixed columns, when formulas pay, the splits and the budgets. */
+const SETUPS = {
+  textworld: {
+    outcome: 'g_won',
+    average: '( g_won + g_goalHeld + g_stateChange + g_cmdValid + g_newLocation ) / 5',
+    /** Subgoal events (cli/derl_inner.ts): DRRN learns nothing from episode-level payment at these budgets. */
+    timing: 'first' as const,
+    splits: { score: 'valid_seen', extra: ['valid_unseen'] },
+    quick: { iterations: 2, population: 4, innerSteps: 2048, evalEpisodes: 16, finalSteps: 4096, finalEpisodes: 32, rescoreTop: 2, rescoreSeeds: 1, columnSeeds: 1 },
+    full: { iterations: 3, population: 8, innerSteps: 100000, evalEpisodes: 100, finalSteps: 150000, finalEpisodes: 200, rescoreTop: 3, rescoreSeeds: 3, columnSeeds: 3 },
+  },
+  /**
+   * Robotics: the primitives paid every step (the robotics default). The columns get the task's PPO
+   * preset budget (Push: 1 M steps); the search's inner runs get 300 k, all this 2-core machine allows
+   * for 2 × 8 of them, and the chosen formula is not retrained on its own (its column is that run).
+   */
+  robotics: {
+    outcome: 'g_success',
+    average: '( g_nearObject + g_grasped + g_objectNearGoal + g_static + g_success ) / 5',
+    timing: 'step' as const,
+    splits: { score: 'default', extra: [] as string[] },
+    quick: { iterations: 2, population: 4, innerSteps: 4096, evalEpisodes: 4, finalSteps: 4096, finalEpisodes: 4, rescoreTop: 2, rescoreSeeds: 1, columnSeeds: 1, finalRun: false },
+    full: { iterations: 2, population: 8, innerSteps: 300000, evalEpisodes: 20, finalSteps: 1000000, finalEpisodes: 20, rescoreTop: 2, rescoreSeeds: 1, columnSeeds: 1, finalRun: false },
+  },
+};
 
 export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, unknown>> {
   const log = opts.log ?? (() => {});
-  const env = 'textworld/ALFWorld-v0';
-  const budget = opts.quick
-    ? { iterations: 2, population: 4, innerSteps: 2048, evalEpisodes: 16, finalSteps: 4096, finalEpisodes: 32, rescoreTop: 2, rescoreSeeds: 1, columnSeeds: 1 }
-    : { iterations: 3, population: 8, innerSteps: 100000, evalEpisodes: 100, finalSteps: 150000, finalEpisodes: 200, rescoreTop: 3, rescoreSeeds: 3, columnSeeds: 3 };
+  const env = opts.env ?? 'textworld/ALFWorld-v0';
+  const family = env.split('/')[0];
+  if (family !== 'textworld' && family !== 'robotics') throw new Error(`derl bench: --tasks must be one text-world or robotics env id, got '${env}'`);
+  const setup = SETUPS[family];
+  const OUTCOME = setup.outcome;
+  const AVERAGE = setup.average;
+  const timing = setup.timing;
+  const budget = opts.quick ? setup.quick : setup.full;
   const seed = 1;
   const t0 = performance.now();
   const dir = path.join(os.tmpdir(), `rf-derl-bench-${process.pid}-${Date.now()}`);
@@ -42,7 +73,7 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
   // budget and scored on both splits. One inner seed moves a formula's success rate by up to 0.2, so a
   // column is the mean over its seeds; the per-seed figures are kept beside it.
   const formulas = [OUTCOME, AVERAGE, evolved];
-  const jobs = formulas.flatMap((formula) => Array.from({ length: columnSeeds }, (_, k) => ({ envId: env, formula, seed: 1000 + seed + k, steps: budget.finalSteps, evalSplit: 'valid_seen', extraEvalSplits: ['valid_unseen'], evalEpisodes: budget.finalEpisodes, timing })));
+  const jobs = formulas.flatMap((formula) => Array.from({ length: columnSeeds }, (_, k) => ({ envId: env, formula, seed: 1000 + seed + k, steps: budget.finalSteps, evalSplit: setup.splits.score, ...(setup.splits.extra.length ? { extraEvalSplits: setup.splits.extra } : {}), evalEpisodes: budget.finalEpisodes, timing })));
   const t1 = performance.now();
   const results = await runInnerJobs(jobs);
   const columnSeconds = (performance.now() - t1) / 1000;
@@ -52,19 +83,21 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
     const failed = runs.find((r) => 'error' in r);
     if (failed && 'error' in failed) return { formula: formulas[k], error: failed.error };
     const ok = runs as Array<Exclude<(typeof runs)[number], { error: string }>>;
-    const seen = ok.map((r) => r.score);
+    const trainSeconds = Math.round(ok.reduce((a, r) => a + r.trainSeconds, 0));
+    const scores = ok.map((r) => r.score);
+    if (family === 'robotics') return { formula: formulas[k], success: mean(scores), perSeed: { success: scores }, trainSeconds };
     const unseen = ok.map((r) => r.extraScores?.valid_unseen ?? Number.NaN);
-    return { formula: formulas[k], valid_seen: mean(seen), valid_unseen: mean(unseen), perSeed: { valid_seen: seen, valid_unseen: unseen }, trainSeconds: Math.round(ok.reduce((a, r) => a + r.trainSeconds, 0)) };
+    return { formula: formulas[k], valid_seen: mean(scores), valid_unseen: mean(unseen), perSeed: { valid_seen: scores, valid_unseen: unseen }, trainSeconds };
   };
   const out = {
     env,
-    budget: { ...budget, rewardTiming: timing, agent: 'DRRN-PPO (agents/text/drrn_ppo.ts)', seed },
+    budget: { ...budget, rewardTiming: timing, agent: family === 'robotics' ? 'PPO with the task preset (agents/ppo.ts)' : 'DRRN-PPO (agents/text/drrn_ppo.ts)', seed },
     outcomeOnly: column(0),
     primitiveAverage: column(1),
     evolved: column(2),
     search: { best: search.summary.best, rescored: search.summary.rescored, heldOut: search.summary.heldOut, history: search.summary.history, compute: search.summary.compute, seconds: Math.round(searchSeconds) },
     columnsSeconds: Math.round(columnSeconds),
-    reference: 'DERL (ALFWorld unseen): outcome-only 29.7, average 30.7, meta-reward 65.0',
+    reference: family === 'robotics' ? 'DERL reports no robotics table' : 'DERL (ALFWorld unseen): outcome-only 29.7, average 30.7, meta-reward 65.0',
   };
   log(`derl bench: ${JSON.stringify({ outcome: out.outcomeOnly, average: out.primitiveAverage, evolved: out.evolved })}`);
   return out;

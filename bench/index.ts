@@ -4,6 +4,7 @@
  * measured inside the same run.
  */
 import { Command, Option } from 'commander';
+import { listEnvs } from '../envs/index.ts';
 import { GPU_MODES, type GpuModeRequest } from '../sim/gpu/runtime.ts';
 import { benchCore } from './core.ts';
 import { benchDerl } from './derl.ts';
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  if (o.suite === 'derl' && o.tasks !== undefined && !(/^(textworld|robotics)\//.test(o.tasks) && listEnvs().includes(o.tasks))) {
+    process.stderr.write(`bench: --tasks: the derl suite takes one text-world or robotics env id, got '${o.tasks}'\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (steps && steps.length > 1 && o.suite === 'text2reward') {
     process.stderr.write(`bench: --steps: text2reward takes one budget, got '${o.steps}'\n`);
     process.exitCode = 2;
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
   if (o.suite === 'robotics' || o.suite === 'all') result.robotics = benchRobotics({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'gpu' || o.suite === 'all') result.gpu = await benchGpu({ quick: o.quick, mode: o.gpuMode, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'viewer' || o.suite === 'all') result.viewer = await benchViewer({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  if (o.suite === 'derl' || o.suite === 'all') result.derl = await benchDerl({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
+  if (o.suite === 'derl' || o.suite === 'all') result.derl = await benchDerl({ quick: o.quick, env: o.suite === 'derl' ? o.tasks : undefined, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {

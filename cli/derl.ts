@@ -40,6 +40,7 @@ export const DerlConfig = z
     finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
     rescoreTop: z.number().int().min(0).max(64).optional().describe('after the search, the best this many distinct formulas are trained again with fresh seeds (0 or absent: none)'),
     rescoreSeeds: z.number().int().min(0).max(16).optional().describe('fresh inner seeds per rescored formula; the best mean over them is the chosen formula'),
+    finalRun: z.boolean().optional().describe('train the chosen formula once more with finalSteps and score it on the held-out split (default true; a bench that trains it itself turns this off)'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
     parallel: z.number().int().min(1).max(256).optional().describe('worker threads (default: the machine parallelism)'),
     workers: z.string().optional().describe('run the inner trainings on BullMQ workers through this Redis URL, one flow per iteration (default: worker threads here)'),
@@ -268,7 +269,9 @@ async function search(
   if (best) {
     writeFileAtomic(path.join(dir, 'best_formula.txt'), `${best.formula}\n`);
     writeFileAtomic(path.join(dir, 'reward', 'reward.js'), `${formulaSource(best.formula, family)}\n`);
-    log(`derl: best formula ${best.formula} (validation ${best.score.toFixed(3)}); final training ${cfg.finalSteps} steps, held-out ${heldOut}`);
+    log(`derl: best formula ${best.formula} (validation ${best.score.toFixed(3)})${cfg.finalRun === false ? '' : `; final training ${cfg.finalSteps} steps, held-out ${heldOut}`}`);
+  }
+  if (best && cfg.finalRun !== false) {
     const finalJob: InnerJob = { envId: cfg.env, formula: best.formula, seed: deriveSeed(cfg.seed, 'final'), steps: cfg.finalSteps, evalSplit: heldOut, evalEpisodes: cfg.finalEpisodes, timing };
     const [final] = remote ? await remote([finalJob], 'final') : await runInnerJobs([finalJob], 1);
     if ('error' in final) throw new Error(`derl: final training with the best formula failed: ${final.error}`);

@@ -20,7 +20,7 @@ import { AGENTS, trainSync } from '../agents/index.ts';
 import type { TrainContext } from '../agents/context.ts';
 import { DrrnPpoArgs, type TextEnv, evaluateDrrn, trainDrrnPpo } from '../agents/text/drrn_ppo.ts';
 import { defaultRegistry, make } from '../envs/index.ts';
-import { EpisodeEndReward, FirstFireFormulaReward } from '../rewards/derl/episode_reward.ts';
+import { EpisodeEndReward, FirstFireFormulaReward, ScaledFormulaReward } from '../rewards/derl/episode_reward.ts';
 import { compileFormula } from '../rewards/derl/formula.ts';
 import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
 import { GuardedReward } from '../rewards/lang/compile.ts';
@@ -44,6 +44,7 @@ export interface InnerJob {
    * 'episode': the formula pays once, on an episode's last transition (DERL's episode-level reward);
    * 'first': every step, with each primitive firing only the first time in an episode (subgoal events);
    * 'step': every step, primitives as they are.
+   * 'first' and 'step' pay (f − f(none)) / scale (rewards/derl/episode_reward.ts); 'episode' pays f.
    */
   readonly timing: 'step' | 'episode' | 'first';
 }
@@ -82,7 +83,7 @@ export function innerRewardFactory(job: InnerJob): { guard?: GuardedReward; rewa
   const rewardFor = (): RewardFunction | undefined => !guard ? undefined
     : job.timing === 'episode' ? new EpisodeEndReward(guard)
     : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, names)
-    : guard;
+    : new ScaledFormulaReward(guard, job.formula, names);
   return { guard, rewardFor };
 }
 

@@ -74,3 +74,31 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
     return Number.isFinite(r) ? r : 0;
   }
 }
+
+/**
+ * Per-step DERL rewards with the same payment as `FirstFireFormulaReward` but no first-fire memory:
+ * (f(g) − f(none)) / scale on every step (`eventScale`), so a step where no primitive fires pays 0
+ * and a constant or a positive factor in the formula changes nothing. Stateless, so one instance can
+ * serve a whole vector env. `inner` is the compiled formula reward (rewards/lang).
+ */
+export class ScaledFormulaReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
+  readonly name: string;
+  private readonly zero: number;
+  private readonly scale: number;
+
+  constructor(
+    readonly inner: RewardFunction<S, A>,
+    readonly formula: string,
+    primitiveNames: readonly string[],
+  ) {
+    this.name = `${inner.name}@scaled`;
+    ({ zero: this.zero, scale: this.scale } = eventScale(parseFormula(formula, primitiveNames)));
+  }
+
+  compute(state: S, action: A, next: S, terms: RewardTerms, end?: TransitionEnd): number {
+    const f = this.inner.compute(state, action, next, terms, end);
+    if (!(this.scale > 0) || !Number.isFinite(this.scale)) return 0;
+    const r = (f - this.zero) / this.scale;
+    return Number.isFinite(r) ? r : 0;
+  }
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
 import { type InnerJob, innerRewardFactory, runInnerJobs } from '../../cli/derl_inner.ts';
-import { EpisodeEndReward, FirstFireFormulaReward } from '../../rewards/derl/episode_reward.ts';
+import { EpisodeEndReward, FirstFireFormulaReward, ScaledFormulaReward } from '../../rewards/derl/episode_reward.ts';
 import { eventScale, parseFormula } from '../../rewards/derl/formula.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
@@ -135,6 +135,21 @@ describe('npm run derl', () => {
     expect(pays('g_won - g_won + 2', events)).toEqual([0, 0, 0, 0, 0]);
     for (const x of pays('2 / g_goalHeld', events)) expect(Math.abs(x)).toBeLessThanOrEqual(1);
     expect(pays('2 / g_goalHeld', events)[1]).toBeCloseTo(-1, 6);
+  });
+
+  it('step timing pays the scaled formula every step, with no memory', () => {
+    const e = 1e-6;
+    const raw = (f: (s: number, n: number) => number) => ({ name: 'f', compute: (st: unknown) => { const [s, n] = st as [number, number]; return f(s, n); } });
+    const names = ['g_success', 'g_nearObject'];
+    const a = new ScaledFormulaReward(raw((s, n) => 3 + 2 * s + n), '3 + 2 * g_success + g_nearObject', names);
+    const b = new ScaledFormulaReward(raw((s, n) => 2 * s + n), '2 * g_success + g_nearObject', names);
+    for (const [s, n] of [[e, e], [e, 1 + e], [1 + e, e], [1 + e, 1 + e], [e, 1 + e]]) {
+      const x = a.compute([s, n], 0, 0, {});
+      expect(x).toBeCloseTo(b.compute([s, n], 0, 0, {}), 9);
+      expect(x).toBeCloseTo((2 * (s - e) + (n - e)) / 3, 9); // near object pays 1/3 every step it holds
+    }
+    const job: InnerJob = { envId: 'robotics/Push-v0', formula: 'g_success + 3', seed: 1, steps: 2048, evalSplit: 'default', evalEpisodes: 2, timing: 'step' };
+    expect(innerRewardFactory(job).rewardFor()).toBeInstanceOf(ScaledFormulaReward);
   });
 
   it('eventScale against a direct computation', () => {
