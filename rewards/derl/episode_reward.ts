@@ -8,7 +8,7 @@
  * won, goal object held at the end, required state change done by the end, and so on.
  */
 import type { RewardFunction, RewardTerms, TransitionEnd } from '../../sim/reward.ts';
-import { type FormulaNode, evaluateFormula, eventScale, parseFormula, primitivesIn } from './formula.ts';
+import { type FormulaNode, evaluateFormula, eventPayment, parseFormula, primitivesIn } from './formula.ts';
 import { FIRE, NO_FIRE } from './primitives.ts';
 
 export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
@@ -32,11 +32,11 @@ export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunctio
  * an agent could farm. `inner` is the compiled formula reward (rewards/lang), run for its terms: it
  * records each primitive's value under its name.
  *
- * The payment is (f(g) − f(none)) / scale (`eventScale` in formula.ts): a step where no primitive fires
- * pays 0, and the largest payment of any combination of events is 1 in magnitude. Paid raw, a constant
- * in a formula (`3 + g_goalHeld`) became a bonus for every step survived, and a division by a
- * primitive (`2 / g_goalHeld`) paid 2·10⁶ per step: the search lost most formulas to these two
- * artefacts of per-step payment. DERL pays a formula once per episode to a group-normalised learner
+ * The payment is (f(g) − f(none)) / scale (`eventScale`, `eventPayment` in formula.ts): a step where
+ * no primitive fires pays 0, and the largest payment of any combination of events is 1 in magnitude.
+ * Paid raw, a constant in a formula (`3 + g_goalHeld`) became a bonus for every step survived, and a
+ * division by a primitive (`2 / g_goalHeld`) paid 2·10⁶ per step: the search lost most formulas to
+ * these two artefacts of per-step payment. DERL pays a formula once per episode to a group-normalised learner
  * (GRPO), which is blind to both; so is this payment. The primitives' relative weights are kept.
  */
 export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
@@ -45,8 +45,7 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
   private readonly prims: readonly string[];
   private readonly fired = new Set<string>();
   private readonly values: Record<string, number> = {};
-  private readonly zero: number;
-  private readonly scale: number;
+  private readonly pay: (f: number) => number;
 
   constructor(
     readonly inner: RewardFunction<S, A>,
@@ -56,7 +55,7 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
     this.name = `${inner.name}@first-fire`;
     this.ast = parseFormula(formula, primitiveNames);
     this.prims = primitivesIn(this.ast);
-    ({ zero: this.zero, scale: this.scale } = eventScale(this.ast));
+    this.pay = eventPayment(this.ast);
   }
 
   compute(state: S, action: A, next: S, terms: RewardTerms, end?: TransitionEnd): number {
@@ -69,9 +68,7 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
       terms[p] = this.values[p];
     }
     if (end.terminated || end.truncated) this.fired.clear();
-    if (!(this.scale > 0) || !Number.isFinite(this.scale)) return 0;
-    const r = (evaluateFormula(this.ast, this.values) - this.zero) / this.scale;
-    return Number.isFinite(r) ? r : 0;
+    return this.pay(evaluateFormula(this.ast, this.values));
   }
 }
 
@@ -83,8 +80,7 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
  */
 export class ScaledFormulaReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
   readonly name: string;
-  private readonly zero: number;
-  private readonly scale: number;
+  private readonly pay: (f: number) => number;
 
   constructor(
     readonly inner: RewardFunction<S, A>,
@@ -92,13 +88,10 @@ export class ScaledFormulaReward<S = unknown, A = unknown> implements RewardFunc
     primitiveNames: readonly string[],
   ) {
     this.name = `${inner.name}@scaled`;
-    ({ zero: this.zero, scale: this.scale } = eventScale(parseFormula(formula, primitiveNames)));
+    this.pay = eventPayment(parseFormula(formula, primitiveNames));
   }
 
   compute(state: S, action: A, next: S, terms: RewardTerms, end?: TransitionEnd): number {
-    const f = this.inner.compute(state, action, next, terms, end);
-    if (!(this.scale > 0) || !Number.isFinite(this.scale)) return 0;
-    const r = (f - this.zero) / this.scale;
-    return Number.isFinite(r) ? r : 0;
+    return this.pay(this.inner.compute(state, action, next, terms, end));
   }
 }

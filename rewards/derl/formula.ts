@@ -204,6 +204,16 @@ export function eventScale(node: FormulaNode): { zero: number; scale: number } {
   return { zero, scale };
 }
 
+/** The payment (f − zero) / scale of `eventScale` as a function of f: 0 when the scale is 0 or f is not finite. */
+export function eventPayment(node: FormulaNode): (f: number) => number {
+  const { zero, scale } = eventScale(node);
+  if (!(scale > 0) || !Number.isFinite(scale)) return () => 0;
+  return (f) => {
+    const r = (f - zero) / scale;
+    return Number.isFinite(r) ? r : 0;
+  };
+}
+
 /** Fully parenthesised JS expression of the tree (same evaluation order as the tree). */
 export function formulaToJs(node: FormulaNode): string {
   if (node.type === 'num') return String(node.value);
