@@ -38,8 +38,9 @@ const SETUPS = {
   },
   /**
    * Robotics: the primitives paid every step (the robotics default). The columns get the task's PPO
-   * preset budget (Push: 1 M steps); the search's inner runs get 300 k, all this 2-core machine allows
-   * for 2 × 8 of them, and the chosen formula is not retrained on its own (its column is that run).
+   * preset budget (Push: 1 M steps); the search's inner runs get 300 k (2 × 8 of them took 11 min on
+   * 2 cores; at 1 M they would take about 40), and the chosen formula is not retrained on its own (its
+   * column is that run).
    */
   robotics: {
     outcome: 'g_success',
@@ -70,7 +71,7 @@ export async function benchDerl(opts: DerlBenchOptions): Promise<Record<string, 
   const evolved = search.summary.best?.formula;
   if (!evolved) throw new Error('derl bench: the search found no valid formula');
   // The three columns, each trained `columnSeeds` times (the same seeds for every column) with the final
-  // budget and scored on both splits. One inner seed moves a formula's success rate by up to 0.2, so a
+  // budget and scored on both splits. One inner seed moves a formula's success rate by 0.3 or more, so a
   // column is the mean over its seeds; the per-seed figures are kept beside it.
   const formulas = [OUTCOME, AVERAGE, evolved];
   const jobs = formulas.flatMap((formula) => Array.from({ length: columnSeeds }, (_, k) => ({ envId: env, formula, seed: 1000 + seed + k, steps: budget.finalSteps, evalSplit: setup.splits.score, ...(setup.splits.extra.length ? { extraEvalSplits: setup.splits.extra } : {}), evalEpisodes: budget.finalEpisodes, timing })));

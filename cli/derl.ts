@@ -234,8 +234,8 @@ async function search(
   });
   fs.closeSync(history);
 
-  // Selection. One inner run per formula is a noisy score (a formula's success rate moves by 0.2 between
-  // inner seeds), so the best single score is mostly the luckiest seed. With rescoring, the best
+  // Selection. One inner run per formula is a noisy score (a formula's success rate moves by 0.3 or more
+  // between inner seeds), so the best single score is mostly the luckiest seed. With rescoring, the best
   // `rescoreTop` distinct formulas of the search are trained again with `rescoreSeeds` fresh seeds each,
   // and the best mean of the fresh scores wins (the search's own score is left out: it was selected for
   // being high). Ties go to the higher search score.

@@ -183,7 +183,7 @@ export function evaluateFormula(node: FormulaNode, values: Readonly<Record<strin
 }
 
 /**
- * A formula's event scale, for payment on subgoal events (episode_reward.ts): `zero` is its value when
+ * A formula's event scale, for per-step payment (episode_reward.ts): `zero` is its value when
  * none of its primitives fires, `scale` the largest |f(g) − zero| over every fire/no-fire assignment
  * (2^k cases, as in `checkFormula`). Paying (f(g) − zero) / scale makes the payment invariant to adding a
  * constant to the formula or multiplying it by a positive number, as DERL's episode-level rewards are
