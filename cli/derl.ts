@@ -6,7 +6,9 @@
  *      its success rate on the validation split (text world: `valid_seen`);
  *   3. group-relative policy-gradient update; per-iteration scalars in `metrics.jsonl`, the full record
  *      (formulas, validity, v_i, errors, best so far) in `derl.jsonl`;
- *   4. the best formula is written (`best_formula.txt`, `reward/reward.js`), trained once more with the
+ *   4. selection: the best `--rescore-top` distinct formulas are retrained with `--rescore-seeds` fresh
+ *      seeds each, and the best mean of those fresh scores is chosen (`--rescore-top 0`: best single score);
+ *   5. the chosen formula is written (`best_formula.txt`, `reward/reward.js`), trained once more with the
  *      final budget and evaluated once on the held-out split (text world: `valid_unseen`).
  * Deterministic for a seed: formula sampling, meta-policy init and every inner run's seeds derive from
  * `--seed`, and the inner runs do not depend on which worker runs them.
