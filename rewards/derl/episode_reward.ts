@@ -35,9 +35,9 @@ export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunctio
  * The payment is (f(g) − f(none)) / scale (`eventScale`, `eventPayment` in formula.ts): a step where
  * no primitive fires pays 0, and the largest payment of any combination of events is 1 in magnitude.
  * Paid raw, a constant in a formula (`3 + g_goalHeld`) became a bonus for every step survived, and a
- * division by a primitive (`2 / g_goalHeld`) paid 2·10⁶ per step: the search lost most formulas to
- * these two artefacts of per-step payment. DERL pays a formula once per episode to a group-normalised learner
- * (GRPO), which is blind to both; so is this payment. The primitives' relative weights are kept.
+ * division by a primitive (`2 / g_goalHeld`) paid 2·10⁶ per step, two artefacts of per-step payment.
+ * DERL pays a formula once per episode to a group-normalised learner (GRPO), which is blind to both;
+ * so is this payment. The primitives' relative weights are kept.
  */
 export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardFunction<S, A> {
   readonly name: string;
