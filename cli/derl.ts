@@ -6,7 +6,7 @@
  *      its success rate on the validation split (text world: `valid_seen`);
  *   3. group-relative policy-gradient update; per-iteration scalars in `metrics.jsonl`, the full record
  *      (formulas, validity, v_i, errors, best so far) in `derl.jsonl`;
- *   4. selection: the best `--rescore-top` distinct formulas are retrained with `--rescore-seeds` fresh
+ *   4. selection: the best `--rescore-top` distinct rewards are retrained with `--rescore-seeds` fresh
  *      seeds each, and the best mean of those fresh scores is chosen (`--rescore-top 0`: best single score);
  *   5. the chosen formula is written (`best_formula.txt`, `reward/reward.js`), trained once more with the
  *      final budget and evaluated once on the held-out split (text world: `valid_unseen`).
@@ -21,7 +21,7 @@ import { AGENTS } from '../agents/index.ts';
 import { DrrnPpoArgs } from '../agents/text/drrn_ppo.ts';
 import { listEnvs } from '../envs/index.ts';
 import { type DerlIterationLog, runDerl } from '../rewards/derl/bilevel.ts';
-import { formulaSource } from '../rewards/derl/formula.ts';
+import { formulaSource, parseFormula, paymentSignature } from '../rewards/derl/formula.ts';
 import { primitiveFamilyFor } from '../rewards/derl/primitives.ts';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
 import { MetricsWriter } from '../sim/io/metrics.ts';
@@ -40,7 +40,7 @@ export const DerlConfig = z
     evalEpisodes: z.number().int().min(1).max(100000).describe('validation episodes per inner run'),
     finalSteps: z.number().int().min(64).describe('env steps of the final training with the best formula'),
     finalEpisodes: z.number().int().min(1).max(100000).describe('held-out evaluation episodes'),
-    rescoreTop: z.number().int().min(0).max(64).optional().describe('after the search, the best this many distinct formulas are trained again with fresh seeds (0 or absent: none)'),
+    rescoreTop: z.number().int().min(0).max(64).optional().describe('after the search, the best this many distinct rewards are trained again with fresh seeds (0 or absent: none)'),
     rescoreSeeds: z.number().int().min(0).max(16).optional().describe('fresh inner seeds per rescored formula; the best mean over them is the chosen formula'),
     finalRun: z.boolean().optional().describe('train the chosen formula once more with finalSteps and score it on the held-out split (default true; a bench that trains it itself turns this off)'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).describe('seed'),
@@ -76,7 +76,7 @@ export function parseDerlArgs(argv: string[]): DerlConfig | 'help' {
     .option('--eval-episodes <n>', 'validation episodes per inner run', int('--eval-episodes'), 100)
     .option('--final-steps <n>', 'env steps of the final training with the best formula', int('--final-steps'), 150000)
     .option('--final-episodes <n>', 'held-out evaluation episodes', int('--final-episodes'), 300)
-    .option('--rescore-top <k>', 'rescore the best k distinct formulas of the search with fresh seeds (0: pick the best single score)', int('--rescore-top'), 3)
+    .option('--rescore-top <k>', 'rescore the best k distinct rewards of the search with fresh seeds (0: pick the best single score)', int('--rescore-top'), 3)
     .option('--rescore-seeds <n>', 'fresh inner seeds per rescored formula', int('--rescore-seeds'), 3)
     .option('--seed <s>', 'seed', int('--seed'), 1)
     .option('--parallel <n>', 'worker threads', int('--parallel'))
@@ -238,7 +238,7 @@ async function search(
 
   // Selection. One inner run per formula is a noisy score (a formula's success rate moves by 0.3 or more
   // between inner seeds), so the best single score is mostly the luckiest seed. With rescoring, the best
-  // `rescoreTop` distinct formulas of the search are trained again with `rescoreSeeds` fresh seeds each,
+  // `rescoreTop` distinct rewards of the search are trained again with `rescoreSeeds` fresh seeds each,
   // and the best mean of the fresh scores wins (the search's own score is left out: it was selected for
   // being high). Ties go to the higher search score.
   let best: { formula: string; score: number; searchScore: number } | null = result.best ? { ...result.best, searchScore: result.best.score } : null;
@@ -246,9 +246,20 @@ async function search(
   const top = cfg.rescoreTop ?? 0;
   const seeds = cfg.rescoreSeeds ?? 0;
   if (best && top > 0 && seeds > 0) {
-    const searchScore = new Map<string, number>();
-    for (const it of result.history) for (const c of it.candidates) if (c.valid && !c.threw) searchScore.set(c.formula, Math.max(searchScore.get(c.formula) ?? -Infinity, c.score));
-    const chosen = [...searchScore].sort((a, b) => b[1] - a[1]).slice(0, top);
+    // Distinct rewards, not distinct strings: formulas that pay the same on every assignment of the
+    // primitives (`g_goalHeld`, `1 + g_goalHeld` under scaled payment) are one candidate, named by its
+    // first formula and scored by the best search score among them.
+    const names = family.primitives.map((p) => p.name);
+    const byReward = new Map<string, [string, number]>();
+    for (const it of result.history) {
+      for (const c of it.candidates) {
+        if (!c.valid || c.threw) continue;
+        const key = paymentSignature(parseFormula(c.formula, names), names, timing !== 'episode');
+        const seen = byReward.get(key);
+        byReward.set(key, [seen?.[0] ?? c.formula, Math.max(seen?.[1] ?? -Infinity, c.score)]);
+      }
+    }
+    const chosen = [...byReward.values()].sort((a, b) => b[1] - a[1]).slice(0, top);
     const jobs = chosen.flatMap(([formula], k) => Array.from({ length: seeds }, (_, j): InnerJob => ({ envId: cfg.env, formula, seed: deriveSeed(cfg.seed, 'rescore', k, j), steps: cfg.innerSteps, evalSplit: validation, evalEpisodes: cfg.evalEpisodes, timing })));
     log(`derl: rescoring the best ${chosen.length} formulas with ${seeds} fresh seeds each`);
     const results = await execute(jobs, 'rescore');

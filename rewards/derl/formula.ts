@@ -214,6 +214,24 @@ export function eventPayment(node: FormulaNode): (f: number) => number {
   };
 }
 
+/**
+ * What a formula pays on every fire/no-fire assignment of `names` (a family's primitives), as one string
+ * (9 significant digits per value): the scaled payment of `eventPayment` when `scaled`, the raw value
+ * otherwise. Two formulas with the same signature are the same reward, e.g. `g_won` and `3 * g_won + 1`
+ * when scaled, so training both would repeat one experiment.
+ */
+export function paymentSignature(node: FormulaNode, names: readonly string[], scaled: boolean): string {
+  if (names.length > MAX_CHECKED_PRIMITIVES) throw new Error(`paymentSignature: ${names.length} primitives; at most ${MAX_CHECKED_PRIMITIVES}`);
+  const pay = scaled ? eventPayment(node) : (f: number) => f;
+  const values: Record<string, number> = {};
+  const out: string[] = [];
+  for (let mask = 0; mask < 1 << names.length; mask++) {
+    for (let j = 0; j < names.length; j++) values[names[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
+    out.push(pay(evaluateFormula(node, values)).toPrecision(9));
+  }
+  return out.join(' ');
+}
+
 /** Fully parenthesised JS expression of the tree (same evaluation order as the tree). */
 export function formulaToJs(node: FormulaNode): string {
   if (node.type === 'num') return String(node.value);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DerlArgsError, main, parseDerlArgs, runDerlSearch } from '../../cli/derl.ts';
 import { type InnerJob, innerRewardFactory, runInnerJobs } from '../../cli/derl_inner.ts';
 import { EpisodeEndReward, FirstFireFormulaReward, ScaledFormulaReward } from '../../rewards/derl/episode_reward.ts';
-import { eventScale, parseFormula } from '../../rewards/derl/formula.ts';
+import { eventScale, parseFormula, paymentSignature } from '../../rewards/derl/formula.ts';
 import { checkReward } from '../../rewards/lang/checker.ts';
 import { readMetrics } from '../../sim/io/metrics.ts';
 import { captureStderr } from '../helpers/capture.ts';
@@ -60,14 +60,18 @@ describe('npm run derl', () => {
     expect(s.compute.innerRuns).toBe(plain.summary.compute.innerRuns + 4);
     expect(s.rescored).toHaveLength(2);
     const lines = fs.readFileSync(path.join(a.dir, 'derl.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // candidates are distinct rewards (TINY pays per episode, so raw signatures), scored by their best search score
+    const names = ['g_won', 'g_goalHeld', 'g_stateChange', 'g_cmdValid', 'g_newLocation'];
+    const reward = (f: string) => paymentSignature(parseFormula(f, names), names, false);
     const searchBest = new Map<string, number>();
-    for (const l of lines) for (const c of l.candidates) if (c.valid) searchBest.set(c.formula, Math.max(searchBest.get(c.formula) ?? -1, c.score));
+    for (const l of lines) for (const c of l.candidates) if (c.valid) searchBest.set(reward(c.formula), Math.max(searchBest.get(reward(c.formula)) ?? -1, c.score));
     const topTwo = [...searchBest.values()].sort((x, y) => y - x).slice(0, 2);
     expect(s.rescored!.map((r) => r.searchScore).sort((x, y) => y - x)).toEqual(topTwo);
+    expect(new Set(s.rescored!.map((r) => reward(r.formula))).size).toBe(2);
     for (const r of s.rescored!) {
       expect(r.scores).toHaveLength(2);
       expect(r.mean).toBeCloseTo((r.scores[0] + r.scores[1]) / 2, 12);
-      expect(searchBest.get(r.formula)).toBe(r.searchScore);
+      expect(searchBest.get(reward(r.formula))).toBe(r.searchScore);
     }
     expect(s.rescored![0].mean).toBeGreaterThanOrEqual(s.rescored![1].mean);
     expect(s.best).toEqual({ formula: s.rescored![0].formula, validationScore: s.rescored![0].mean, searchScore: s.rescored![0].searchScore });
@@ -150,6 +154,19 @@ describe('npm run derl', () => {
     }
     const job: InnerJob = { envId: 'robotics/Push-v0', formula: 'g_success + 3', seed: 1, steps: 2048, evalSplit: 'default', evalEpisodes: 2, timing: 'step' };
     expect(innerRewardFactory(job).rewardFor()).toBeInstanceOf(ScaledFormulaReward);
+  });
+
+  it('paymentSignature: formulas that pay the same are one reward', () => {
+    const names = ['g_won', 'g_goalHeld', 'g_stateChange', 'g_cmdValid', 'g_newLocation'];
+    const sig = (f: string, scaled = true) => paymentSignature(parseFormula(f, names), names, scaled);
+    for (const f of ['1 + g_goalHeld', '2 * g_goalHeld', '( g_goalHeld + 3 ) / 4']) expect(sig(f), f).toBe(sig('g_goalHeld'));
+    expect(sig('g_won * g_won')).toBe(sig('g_won'));
+    expect(sig('g_won')).not.toBe(sig('g_goalHeld'));
+    expect(sig('g_won + g_goalHeld')).not.toBe(sig('g_won + 2 * g_goalHeld'));
+    expect(sig('0 - g_goalHeld')).not.toBe(sig('g_goalHeld')); // a negative factor flips the sign
+    expect(sig('1 + g_goalHeld', false)).not.toBe(sig('g_goalHeld', false)); // raw payment keeps the constant
+    expect(sig('g_goalHeld', false)).toBe(sig('( g_goalHeld )', false));
+    expect(sig('g_goalHeld').split(' ')).toHaveLength(32);
   });
 
   it('eventScale against a direct computation', () => {
