@@ -182,6 +182,22 @@ export function evaluateFormula(node: FormulaNode, values: Readonly<Record<strin
   }
 }
 
+/** Most distinct primitives the exhaustive fire/no-fire enumerations visit (2^10 cases). */
+const MAX_CHECKED_PRIMITIVES = 10;
+
+/**
+ * Evaluate `node` on every fire/no-fire assignment of `names` (1+1e-6 / 1e-6), mask 0 (nothing fires)
+ * first; bit j of `mask` says whether names[j] fires. Stops early when `visit` returns false.
+ */
+function forEachAssignment(node: FormulaNode, names: readonly string[], visit: (value: number, mask: number) => boolean | void): void {
+  if (names.length > MAX_CHECKED_PRIMITIVES) throw new Error(`formula over ${names.length} distinct primitives; at most ${MAX_CHECKED_PRIMITIVES} are enumerated`);
+  const values: Record<string, number> = {};
+  for (let mask = 0; mask < 1 << names.length; mask++) {
+    for (let j = 0; j < names.length; j++) values[names[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
+    if (visit(evaluateFormula(node, values), mask) === false) return;
+  }
+}
+
 /**
  * A formula's event scale, for per-step payment (episode_reward.ts): `zero` is its value when
  * none of its primitives fires, `scale` the largest |f(g) − zero| over every fire/no-fire assignment
@@ -191,16 +207,12 @@ export function evaluateFormula(node: FormulaNode, values: Readonly<Record<strin
  * primitives (e.g. `g_won - g_won`).
  */
 export function eventScale(node: FormulaNode): { zero: number; scale: number } {
-  const used = primitivesIn(node);
-  if (used.length > MAX_CHECKED_PRIMITIVES) throw new Error(`eventScale: ${used.length} distinct primitives; at most ${MAX_CHECKED_PRIMITIVES}`);
-  const values: Record<string, number> = {};
-  for (const p of used) values[p] = NO_FIRE;
-  const zero = evaluateFormula(node, values);
+  let zero = 0;
   let scale = 0;
-  for (let mask = 1; mask < 1 << used.length; mask++) {
-    for (let j = 0; j < used.length; j++) values[used[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
-    scale = Math.max(scale, Math.abs(evaluateFormula(node, values) - zero));
-  }
+  forEachAssignment(node, primitivesIn(node), (v, mask) => {
+    if (mask === 0) zero = v;
+    else scale = Math.max(scale, Math.abs(v - zero));
+  });
   return { zero, scale };
 }
 
@@ -221,14 +233,11 @@ export function eventPayment(node: FormulaNode): (f: number) => number {
  * when scaled, so training both would repeat one experiment.
  */
 export function paymentSignature(node: FormulaNode, names: readonly string[], scaled: boolean): string {
-  if (names.length > MAX_CHECKED_PRIMITIVES) throw new Error(`paymentSignature: ${names.length} primitives; at most ${MAX_CHECKED_PRIMITIVES}`);
   const pay = scaled ? eventPayment(node) : (f: number) => f;
-  const values: Record<string, number> = {};
   const out: string[] = [];
-  for (let mask = 0; mask < 1 << names.length; mask++) {
-    for (let j = 0; j < names.length; j++) values[names[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
-    out.push(pay(evaluateFormula(node, values)).toPrecision(9));
-  }
+  forEachAssignment(node, names, (v) => {
+    out.push(pay(v).toPrecision(9));
+  });
   return out.join(' ');
 }
 
@@ -243,9 +252,6 @@ export type Validity =
   | { readonly valid: true; readonly ast: FormulaNode; readonly primitives: readonly string[] }
   | { readonly valid: false; readonly reason: string };
 
-/** Most distinct primitives the exhaustive fire/no-fire check enumerates (2^10 cases). */
-const MAX_CHECKED_PRIMITIVES = 10;
-
 /** DERL validity: parses (balanced parentheses), ≥ 1 primitive, finite on every fire/no-fire assignment. */
 export function checkFormula(formula: string, primitives: readonly string[]): Validity {
   let ast: FormulaNode;
@@ -258,16 +264,14 @@ export function checkFormula(formula: string, primitives: readonly string[]): Va
   const used = primitivesIn(ast);
   if (used.length === 0) return { valid: false, reason: `formula '${formula}' uses no primitive; use at least one of ${primitives.join(', ')}` };
   if (used.length > MAX_CHECKED_PRIMITIVES) return { valid: false, reason: `formula '${formula}' uses ${used.length} distinct primitives; at most ${MAX_CHECKED_PRIMITIVES}` };
-  const values: Record<string, number> = {};
-  for (let mask = 0; mask < 1 << used.length; mask++) {
-    for (let j = 0; j < used.length; j++) values[used[j]] = (mask >> j) & 1 ? FIRE : NO_FIRE;
-    const v = evaluateFormula(ast, values);
-    if (!Number.isFinite(v)) {
-      const fired = used.filter((_, j) => (mask >> j) & 1);
-      return { valid: false, reason: `formula '${formula}' is ${v} when ${fired.length === 0 ? 'no primitive fires' : `only ${fired.join(', ')} fire(s)`}` };
-    }
-  }
-  return { valid: true, ast, primitives: used };
+  let reason: string | undefined;
+  forEachAssignment(ast, used, (v, mask) => {
+    if (Number.isFinite(v)) return true;
+    const fired = used.filter((_, j) => (mask >> j) & 1);
+    reason = `formula '${formula}' is ${v} when ${fired.length === 0 ? 'no primitive fires' : `only ${fired.join(', ')} fire(s)`}`;
+    return false;
+  });
+  return reason === undefined ? { valid: true, ast, primitives: used } : { valid: false, reason };
 }
 
 /** The meta-reward of an invalid formula is −1; valid formulas get their validation score elsewhere. */
