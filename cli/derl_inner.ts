@@ -79,10 +79,12 @@ function formulaReward(envId: string, formula: string): GuardedReward {
  */
 export function innerRewardFactory(job: InnerJob): { guard?: GuardedReward; rewardFor: () => RewardFunction | undefined } {
   const guard = job.formula === 'env' ? undefined : formulaReward(job.envId, job.formula);
-  const names = primitiveFamilyFor(job.envId).primitives.map((p) => p.name);
+  const prims = primitiveFamilyFor(job.envId).primitives;
+  const names = prims.map((p) => p.name);
+  const repeating = prims.filter((p) => p.repeats === true).map((p) => p.name);
   const rewardFor = (): RewardFunction | undefined => !guard ? undefined
     : job.timing === 'episode' ? new EpisodeEndReward(guard)
-    : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, names)
+    : job.timing === 'first' ? new FirstFireFormulaReward(guard, job.formula, names, repeating)
     : new ScaledFormulaReward(guard, job.formula, names);
   return { guard, rewardFor };
 }

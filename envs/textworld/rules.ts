@@ -50,6 +50,7 @@ export function applyCommand(game: Game, ws: WorldState, c: Command): number {
     case GOTO:
       if (c.a === loc) return INVALID;
       ws.loc = c.a;
+      ws.recVisited[c.a] = 1;
       return CHANGED;
     case OPEN:
       if (c.a !== loc || game.recOpenable[loc] === 0 || ws.recOpen[loc] === 1) return INVALID;

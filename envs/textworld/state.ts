@@ -38,6 +38,8 @@ export interface TextWorldReceptacle {
   readonly openable: boolean;
   /** Contents reachable: true for receptacles without a door, else whether the door is open. */
   readonly open: boolean;
+  /** The agent has stood at it during this episode (the current location included). */
+  readonly visited: boolean;
 }
 
 export interface TextWorldGoal {
@@ -66,7 +68,7 @@ export function snapshotState(game: Game, ws: WorldState): TextWorldState {
   const receptacles: TextWorldReceptacle[] = new Array(game.recTypes.length);
   for (let r = 0; r < receptacles.length; r++) {
     const openable = game.recOpenable[r] === 1;
-    receptacles[r] = { name: game.recNames[r], type: game.recTypes[r], openable, open: !openable || ws.recOpen[r] === 1 };
+    receptacles[r] = { name: game.recNames[r], type: game.recTypes[r], openable, open: !openable || ws.recOpen[r] === 1, visited: ws.recVisited[r] === 1 };
   }
   const objects: TextWorldObject[] = new Array(game.objTypes.length);
   for (let o = 0; o < objects.length; o++) {
@@ -143,7 +145,8 @@ interface TextWorldState {
   goal: { taskType: TaskType; text: string; objectType: string; targetType: string /* receptacle or lamp type */; count: 1 | 2 };
   location: string | null;            // receptacle the agent is at ("countertop 1"), null = middle of the room
   inventory: string[];                // held object names, [] or ["apple 1"]
-  receptacles: { name: string; type: string; openable: boolean; open: boolean /* contents reachable */ }[];
+  receptacles: { name: string; type: string; openable: boolean; open: boolean /* contents reachable */;
+                 visited: boolean /* the agent has stood here this episode */ }[];
   objects: { name: string; type: string; location: string /* receptacle name | 'inventory' */;
              cleanable: boolean; heatable: boolean; coolable: boolean; sliceable: boolean; sharp: boolean; isLamp: boolean;
              clean: boolean; hot: boolean; cool: boolean; sliced: boolean; on: boolean }[];

@@ -20,6 +20,8 @@ export interface WorldState {
   readonly objState: Uint8Array;
   /** 1 = open (meaningful for openable receptacles only). */
   readonly recOpen: Uint8Array;
+  /** 1 = the agent has stood at this receptacle during the episode. */
+  readonly recVisited: Uint8Array;
 }
 
 export function initialWorldState(game: Game): WorldState {
@@ -29,6 +31,7 @@ export function initialWorldState(game: Game): WorldState {
     objLoc: game.initObjLoc.slice(),
     objState: new Uint8Array(game.objTypes.length),
     recOpen: new Uint8Array(game.recTypes.length),
+    recVisited: new Uint8Array(game.recTypes.length),
   };
 }
 
@@ -39,9 +42,10 @@ export function copyWorldState(src: WorldState, dst: WorldState): WorldState {
   dst.objLoc.set(src.objLoc);
   dst.objState.set(src.objState);
   dst.recOpen.set(src.recOpen);
+  dst.recVisited.set(src.recVisited);
   return dst;
 }
 
 export function cloneWorldState(src: WorldState): WorldState {
-  return { loc: src.loc, held: src.held, objLoc: src.objLoc.slice(), objState: src.objState.slice(), recOpen: src.recOpen.slice() };
+  return { loc: src.loc, held: src.held, objLoc: src.objLoc.slice(), objState: src.objState.slice(), recOpen: src.recOpen.slice(), recVisited: src.recVisited.slice() };
 }

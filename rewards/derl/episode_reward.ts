@@ -1,7 +1,7 @@
 /**
  * Episode-level DERL rewards. In DERL the primitives judge a whole episode (the LLM agent's answer or
  * trajectory) and the formula's value is the episode's reward. Paid at every step, state primitives
- * such as "holds the goal object" or "moved to another place" can be farmed: an agent that keeps
+ * such as "holds the goal object" or "the command changed the world" can be farmed: an agent that keeps
  * earning them has no reason to finish the task. `EpisodeEndReward` keeps DERL's semantics in a
  * per-step environment: the formula is evaluated on the episode's last transition (terminated or
  * truncated) and pays once, and every other step pays 0. The primitives then read the final state:
@@ -26,7 +26,8 @@ export class EpisodeEndReward<S = unknown, A = unknown> implements RewardFunctio
 
 /**
  * Subgoal-event DERL rewards: each primitive counts as firing only the first time it fires in an
- * episode (after that it reads as not firing until the episode ends), and the formula is evaluated on
+ * episode (after that it reads as not firing until the episode ends; primitives marked `repeats`, which
+ * already fire once per distinct event, count every time), and the formula is evaluated on
  * those values every step. A formula over state primitives then pays for reaching each subgoal once —
  * "picked up the goal object", "made it clean", "won" — instead of for staying in a subgoal state, which
  * an agent could farm. `inner` is the compiled formula reward (rewards/lang), run for its terms: it
@@ -47,12 +48,17 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
   private readonly values: Record<string, number> = {};
   private readonly pay: (f: number) => number;
 
+  private readonly repeating: ReadonlySet<string>;
+
+  /** `repeating`: primitives whose every firing counts (`Primitive.repeats`, e.g. g_newLocation). */
   constructor(
     readonly inner: RewardFunction<S, A>,
     readonly formula: string,
     primitiveNames: readonly string[],
+    repeating: readonly string[] = [],
   ) {
     this.name = `${inner.name}@first-fire`;
+    this.repeating = new Set(repeating);
     this.ast = parseFormula(formula, primitiveNames);
     this.prims = primitivesIn(this.ast);
     this.pay = eventPayment(this.ast);
@@ -63,7 +69,7 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
     this.inner.compute(state, action, next, terms, end);
     for (const p of this.prims) {
       const fires = (terms[p] ?? 0) > 0.5;
-      this.values[p] = fires && !this.fired.has(p) ? FIRE : NO_FIRE;
+      this.values[p] = fires && (this.repeating.has(p) || !this.fired.has(p)) ? FIRE : NO_FIRE;
       if (fires) this.fired.add(p);
       terms[p] = this.values[p];
     }

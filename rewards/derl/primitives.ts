@@ -22,7 +22,7 @@
  * | g_goalHeld      | the agent holds an object of the goal's `objectType` in `next`                            |
  * | g_stateChange   | the goal needs clean/hot/cool (`pick_clean/heat/cool_then_place`) and some object of the goal type is clean/hot/cool in `next`; never fires for the other task types |
  * | g_cmdValid      | the command changed the world: location, inventory, an object's location or clean/hot/cool/sliced/on flags, or a receptacle's open flag differ between `state` and `next`. The state exposes no feedback text, so "Nothing happens" and the no-op commands `look`, `inventory`, `examine …` all count as not valid |
- * | g_newLocation   | `next.location` is a receptacle and differs from `state.location`. The reward is Markov in (s, a, s′) and the state keeps no visit history, so "new" means "moved to another place", not "first visit this episode" |
+ * | g_newLocation   | `next.location` is a receptacle the agent had not visited this episode: its `visited` flag is false in `state` (the env keeps the flag per receptacle, so the reward stays a function of (s, a, s′)). It fires once per receptacle, on the first visit, so subgoal timing (episode_reward.ts) passes every firing through (`repeats`) |
  *
  * ## Robotics (`robotics/*`, state = `RoboticsState`)
  * The object primitives read `next.cube` (Push, PickPlace); tasks without `cube` (Reach, Stack's
@@ -49,6 +49,12 @@ export interface Primitive {
   readonly doc: string;
   /** Reward-language expression over `(state, action, next)` that is truthy exactly when it fires. */
   readonly expr: string;
+  /**
+   * The primitive fires at most once per distinct event by its own definition (g_newLocation: once per
+   * receptacle, on its first visit), so subgoal timing (`FirstFireFormulaReward`) pays every firing
+   * instead of only the episode's first. Absent = a state primitive, paid the first time it holds.
+   */
+  readonly repeats?: boolean;
 }
 
 export interface PrimitiveFamily {
@@ -80,7 +86,7 @@ export interface TextWorldView {
   readonly goal: { readonly taskType: string; readonly objectType: string; readonly targetType: string; readonly count: number };
   readonly location: string | null;
   readonly inventory: readonly string[];
-  readonly receptacles: readonly { readonly name: string; readonly type: string; readonly open: boolean }[];
+  readonly receptacles: readonly { readonly name: string; readonly type: string; readonly open: boolean; readonly visited: boolean }[];
   readonly objects: readonly TwObject[];
 }
 
@@ -148,7 +154,9 @@ function twCmdValid(state: TextWorldView, next: TextWorldView): number {
 }
 
 function twNewLocation(state: TextWorldView, next: TextWorldView): number {
-  return next.location !== null && next.location !== state.location ? 1 : 0;
+  if (next.location === null || next.location === state.location) return 0;
+  for (const r of state.receptacles) if (r.name === next.location) return r.visited ? 0 : 1;
+  return 0;
 }
 
 export const TEXTWORLD_PRIMITIVES: PrimitiveFamily = {
@@ -158,7 +166,7 @@ export const TEXTWORLD_PRIMITIVES: PrimitiveFamily = {
     { name: 'g_goalHeld', doc: 'an object of the goal type is held in next', expr: 'tw_goalHeld(state, next)' },
     { name: 'g_stateChange', doc: 'a goal-type object has the clean/hot/cool state the goal requires', expr: 'tw_stateChange(state, next)' },
     { name: 'g_cmdValid', doc: 'the command changed the world (location, inventory, object or receptacle state)', expr: 'tw_cmdValid(state, next)' },
-    { name: 'g_newLocation', doc: 'the agent moved to a different receptacle', expr: 'tw_newLocation(state, next)' },
+    { name: 'g_newLocation', doc: 'the agent reached a receptacle it had not visited this episode', expr: 'tw_newLocation(state, next)', repeats: true },
   ],
   extraHelpers: { tw_won: 2, tw_goalHeld: 2, tw_stateChange: 2, tw_cmdValid: 2, tw_newLocation: 2 },
   extraHelperFns: {

@@ -116,6 +116,21 @@ describe('npm run derl', () => {
     expect(() => new FirstFireFormulaReward(inner, 'g_won + (', ['g_won'])).toThrow();
   });
 
+  it('first-fire timing pays every firing of a repeating primitive (g_newLocation) and only the first of the others', () => {
+    const v = { held: 0, moved: 0 };
+    const inner = { name: 'f', compute: (_s: unknown, _a: unknown, _n: unknown, t: Record<string, number>) => { t.g_goalHeld = v.held ? 1 + 1e-6 : 1e-6; t.g_newLocation = v.moved ? 1 + 1e-6 : 1e-6; return 0; } };
+    const names = ['g_goalHeld', 'g_newLocation'];
+    const mid = { terminated: false, truncated: false };
+    const run = (r: FirstFireFormulaReward) => ([[0, 1], [1, 1], [1, 0], [0, 1], [1, 1]] as const).map(([held, moved]) => {
+      v.held = held;
+      v.moved = moved;
+      return Number(r.compute(0, 0, 0, {}, mid).toFixed(9));
+    });
+    // f = g_goalHeld + g_newLocation: largest change 2, each event pays 1/2.
+    expect(run(new FirstFireFormulaReward(inner, 'g_goalHeld + g_newLocation', names, ['g_newLocation']))).toEqual([0.5, 1, 0, 0.5, 0.5]);
+    expect(run(new FirstFireFormulaReward(inner, 'g_goalHeld + g_newLocation', names))).toEqual([0.5, 0.5, 0, 0, 0]);
+  });
+
   it('first-fire payment ignores constant offsets and positive scales of a formula', () => {
     const names = ['g_won', 'g_goalHeld'];
     const pays = (formula: string, events: Array<[number, number]>): number[] => {

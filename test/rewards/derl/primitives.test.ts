@@ -1,7 +1,7 @@
 /**
  * DERL primitives on real envs: the text-world primitives along expert walkthroughs and random play
  * (g_won agrees with the env's own success(); held / state change / valid command / new location fire
- * where they should), and the robotics primitives on Reach states and hand-made cube states — each
+ * where they should; a new location is a receptacle's first visit in the episode), and the robotics primitives on Reach states and hand-made cube states — each
  * evaluated through a one-primitive formula compiled by rewards/lang, so the values are 1+1e-6 / 1e-6.
  */
 import { describe, expect, it } from 'vitest';
@@ -69,9 +69,12 @@ describe('text-world primitives', () => {
       expect(steps.map((x) => fired(tw.g_won, x.s, x.cmd, x.n))).toEqual(steps.map((x) => x.won));
       expect(steps.at(-1)!.won).toBe(true);
       expect(steps.some((x) => fired(tw.g_goalHeld, x.s, x.cmd, x.n))).toBe(true);
+      const seen = new Set<string>();
       for (const x of steps) {
         if (x.cmd.startsWith('go to ')) {
-          expect(fired(tw.g_newLocation, x.s, x.cmd, x.n)).toBe(true);
+          const to = x.cmd.slice('go to '.length);
+          expect(fired(tw.g_newLocation, x.s, x.cmd, x.n)).toBe(!seen.has(to));
+          seen.add(to);
           expect(fired(tw.g_cmdValid, x.s, x.cmd, x.n)).toBe(true);
         }
         if (x.cmd.startsWith('take ')) expect(fired(tw.g_goalHeld, x.s, x.cmd, x.n)).toBe(true);
@@ -79,6 +82,35 @@ describe('text-world primitives', () => {
         expect(fired(tw.g_stateChange, x.s, x.cmd, x.n)).toBe(false);
       }
     }
+  });
+
+  it('g_newLocation fires exactly on the first visit of each receptacle in an episode (random play, resets included)', () => {
+    const env = make('textworld/ALFWorld-v0');
+    const rng = new Rng(11);
+    let firstVisits = 0, revisits = 0;
+    for (let ep = 0; ep < 8; ep++) {
+      let [, info] = env.reset({ seed: 100 + ep });
+      const seen = new Set<string>();
+      for (let t = 0; t < 50; t++) {
+        const adm = info.admissible as string[];
+        // Mostly moves, so that revisits happen within 50 steps.
+        const moves = adm.filter((c) => c.startsWith('go to '));
+        const cmd = moves.length > 0 && rng.random() < 0.7 ? moves[rng.int(moves.length)] : adm[rng.int(adm.length)];
+        const s = env.state();
+        const res = env.step(cmd);
+        info = res[4];
+        const n = env.state() as TextWorldView;
+        const arrived = n.location !== null && n.location !== (s as TextWorldView).location;
+        const expected = arrived && !seen.has(n.location!);
+        expect(fired(tw.g_newLocation, s, cmd, n)).toBe(expected);
+        if (arrived) (expected ? firstVisits++ : revisits++);
+        if (n.location !== null) seen.add(n.location);
+        if (res[2] || res[3]) break;
+      }
+    }
+    expect(firstVisits).toBeGreaterThan(10);
+    expect(revisits).toBeGreaterThan(10);
+    env.close();
   });
 
   it('g_stateChange fires once the goal object is cleaned / heated / cooled', () => {
