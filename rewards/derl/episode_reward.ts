@@ -47,7 +47,6 @@ export class FirstFireFormulaReward<S = unknown, A = unknown> implements RewardF
   private readonly fired = new Set<string>();
   private readonly values: Record<string, number> = {};
   private readonly pay: (f: number) => number;
-
   private readonly repeating: ReadonlySet<string>;
 
   /** `repeating`: primitives whose every firing counts (`Primitive.repeats`, e.g. g_newLocation). */

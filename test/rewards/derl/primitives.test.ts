@@ -1,8 +1,9 @@
 /**
  * DERL primitives on real envs: the text-world primitives along expert walkthroughs and random play
  * (g_won agrees with the env's own success(); held / state change / valid command / new location fire
- * where they should; a new location is a receptacle's first visit in the episode), and the robotics primitives on Reach states and hand-made cube states — each
- * evaluated through a one-primitive formula compiled by rewards/lang, so the values are 1+1e-6 / 1e-6.
+ * where they should; a new location is a receptacle's first visit in the episode), and the robotics
+ * primitives on Reach states and hand-made cube states — each evaluated through a one-primitive formula
+ * compiled by rewards/lang, so the values are 1+1e-6 / 1e-6.
  */
 import { describe, expect, it } from 'vitest';
 import { make } from '../../../envs/index.ts';
