@@ -13,6 +13,7 @@
  *
  * The connection retries forever with a capped backoff (a Redis restart is survived: ioredis reconnects,
  * queued commands are replayed) and `maxRetriesPerRequest: null`, which BullMQ requires of workers.
+ * Transactions are not replayed but rejected; `retryOnConnectionAbort` runs them again.
  * Reaching Redis at start-up is checked separately (`pingRedis`) so that a wrong host fails fast.
  */
 import fs from 'node:fs';
@@ -150,5 +151,29 @@ export async function pingRedis(spec: RedisSpec, flag = '--redis', timeoutMs = 5
     throw new RedisUrlError(`${flag}: cannot reach Redis at ${spec.display} (${cause}); start one with \`redis-server --port ${spec.port}\` or check the host, port and password`);
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * Whether `e` is ioredis aborting a MULTI/pipeline because the connection closed under it. Single
+ * commands wait in the offline queue and are replayed after the reconnect; a transaction is rejected
+ * instead (it may have run in part), so its caller must run it again.
+ */
+export function isConnectionAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || /Command aborted due to connection close/.test(e.message));
+}
+
+/**
+ * Run `fn` (an idempotent Redis transaction) again when the connection closed under it, up to
+ * `attempts` times with a short backoff; any other error, or the last abort, is thrown.
+ */
+export async function retryOnConnectionAbort<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let k = 1; ; k++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isConnectionAbort(e) || k >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100 * k, 1000)));
+    }
   }
 }

@@ -16,7 +16,7 @@
  */
 import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type RedisSpec, parseRedisUrl, pingRedis, redisOptions } from './connection.ts';
+import { type RedisSpec, parseRedisUrl, pingRedis, redisOptions, retryOnConnectionAbort } from './connection.ts';
 import { DEFAULT_RETRY, QUEUES, QUEUE_PREFIX, type QueueKind, type RetryPolicy, jobOptions } from './queues.ts';
 import { doneListKey, resultKey } from './result_store.ts';
 
@@ -102,8 +102,15 @@ export class JobClient {
     return this.flow;
   }
 
-  /** Add one job or flow (idempotent: an id already present is left as it is). */
+  /**
+   * Add one job or flow (idempotent: an id already present is left as it is). A flow is a MULTI, which
+   * a Redis restart aborts rather than replays; it is then added again.
+   */
   async add(spec: JobSpec): Promise<void> {
+    await retryOnConnectionAbort(() => this.addOnce(spec));
+  }
+
+  private async addOnce(spec: JobSpec): Promise<void> {
     if (spec.children && spec.children.length > 0) {
       await this.flowProducer().add({
         name: spec.name,

@@ -12,6 +12,7 @@
  *   from any other version is dropped, never mixed in.
  */
 import type { Redis } from 'ioredis';
+import { retryOnConnectionAbort } from './connection.ts';
 import { WeightsPayload } from './jobs.ts';
 
 const TTL_S = 3600;
@@ -35,8 +36,10 @@ export function checkJobVersion(current: number | null, jobVersion: number): voi
   if (current !== null && jobVersion < current) throw new StaleRolloutError(current, jobVersion, 'the rollout job');
 }
 
+/** Publish `w` as the current version. Idempotent, so a transaction cut by a Redis restart is run again. */
 export async function publishWeights(redis: Redis, w: WeightsPayload): Promise<void> {
-  await redis.multi().set(weightsKey(w.runId, w.version), JSON.stringify(w), 'EX', TTL_S).set(currentVersionKey(w.runId), String(w.version), 'EX', TTL_S).exec();
+  const body = JSON.stringify(w);
+  await retryOnConnectionAbort(() => redis.multi().set(weightsKey(w.runId, w.version), body, 'EX', TTL_S).set(currentVersionKey(w.runId), String(w.version), 'EX', TTL_S).exec());
   // Older versions are not needed once the learner moved on (a stale job is refused anyway).
   if (w.version > 2) await redis.del(weightsKey(w.runId, w.version - 2));
 }

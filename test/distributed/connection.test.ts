@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RedisUrlError, parseRedisUrl, pingRedis, redactRedisUrl, redisOptions, stripRedisPassword } from '../../sim/distributed/connection.ts';
+import { RedisUrlError, isConnectionAbort, parseRedisUrl, pingRedis, redactRedisUrl, redisOptions, retryOnConnectionAbort, stripRedisPassword } from '../../sim/distributed/connection.ts';
 import { jobId } from '../../sim/distributed/queues.ts';
 import { b64ToF32, f32ToB64 } from '../../sim/distributed/codec.ts';
 import { parseWorkerArgs, WorkerArgsError, main as workerMain } from '../../cli/worker.ts';
@@ -104,6 +104,37 @@ describe('Redis URLs', () => {
     expect(s.value).toBe(2);
     expect(s.err).toMatch(/sweep: --workers: cannot reach Redis/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('transactions cut by a Redis restart', () => {
+  const abort = (): Error => Object.assign(new Error('Command aborted due to connection close'), { name: 'AbortError' });
+
+  it('runs an aborted transaction again until it goes through', async () => {
+    expect(isConnectionAbort(abort())).toBe(true);
+    expect(isConnectionAbort(new Error('WRONGTYPE Operation against a key'))).toBe(false);
+    let calls = 0;
+    const v = await retryOnConnectionAbort(async () => {
+      calls++;
+      if (calls < 3) throw abort();
+      return 'ok';
+    });
+    expect([v, calls]).toEqual(['ok', 3]);
+  });
+
+  it('does not retry other errors, and gives up after the attempts', async () => {
+    let calls = 0;
+    await expect(retryOnConnectionAbort(async () => {
+      calls++;
+      throw new Error('WRONGTYPE Operation against a key');
+    })).rejects.toThrow(/WRONGTYPE/);
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(retryOnConnectionAbort(async () => {
+      calls++;
+      throw abort();
+    }, 2)).rejects.toThrow(/aborted due to connection close/);
+    expect(calls).toBe(2);
   });
 });
 
