@@ -160,7 +160,7 @@ export async function pingRedis(spec: RedisSpec, flag = '--redis', timeoutMs = 5
  * instead (it may have run in part), so its caller must run it again.
  */
 export function isConnectionAbort(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || /Command aborted due to connection close/.test(e.message));
+  return e instanceof Error && /Command aborted due to connection close/.test(e.message);
 }
 
 /**
