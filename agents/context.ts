@@ -3,6 +3,7 @@
  * metrics sink, checkpoint hooks and a progress callback. Agents know sim only; the run directory,
  * file formats and the progress bar live in cli/ and sim/io/.
  */
+import type { PretrainedActor } from './bc.ts';
 import type { RolloutSource } from '../sim/rollout_source.ts';
 import type { VectorEnv } from '../sim/vector/vector_env.ts';
 
@@ -42,6 +43,11 @@ export interface TrainContext {
   saveCheckpoint(ckpt: AgentCheckpoint): void;
   /** A checkpoint to continue from (exact resume), or undefined for a fresh run. */
   readonly resumeFrom: AgentCheckpoint | undefined;
+  /**
+   * Start the actor from these weights (behaviour cloning, agents/bc.ts) instead of a random init; the
+   * critic still starts fresh. PPO with Box actions only; ignored when resuming (the checkpoint wins).
+   */
+  readonly initActor?: PretrainedActor;
   progress(stats: ProgressStats): void;
   /**
    * Periodic evaluation hook, called at iteration boundaries with the current greedy policy;

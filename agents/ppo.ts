@@ -221,6 +221,22 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
   let startIteration = 1;
   let globalStep = 0;
   const resume = ctx.resumeFrom;
+  if (ctx.initActor && !resume) {
+    const init = ctx.initActor;
+    if (discrete) throw new Error('PPO: initActor (behaviour cloning) needs a Box action space');
+    if (init.obsDim !== obsDim || init.actDim !== actDim) throw new Error(`PPO: initActor has obs/action widths ${init.obsDim}/${init.actDim}, the env has ${obsDim}/${actDim}`);
+    if (init.hidden.join(',') !== args.hidden.join(',')) throw new Error(`PPO: initActor has hidden [${init.hidden.join(', ')}], the run has hidden [${args.hidden.join(', ')}]`);
+    if ((init.obsRms !== undefined) !== args.normalizeObs) throw new Error(`PPO: initActor was cloned ${init.obsRms ? 'with' : 'without'} observation normalisation, the run has normalizeObs ${args.normalizeObs}`);
+    if (init.obsRms && init.clipObs !== args.clipObs) throw new Error(`PPO: initActor clips observations at ${init.clipObs}, the run at clipObs ${args.clipObs}`);
+    for (const p of params) {
+      if (!p.name!.startsWith('actor.') || p === logStd) continue;
+      const w = init.tensors[p.name!];
+      if (!w || w.length !== p.data.length) throw new Error(`PPO: initActor is missing tensor '${p.name}' or its size differs`);
+      p.data.set(w);
+    }
+    logStd.data.fill(init.logStd);
+    if (obsRms && init.obsRms) obsRms.load(init.obsRms);
+  }
   if (resume) {
     const st = resume.state as unknown as PpoState;
     for (const p of params) {

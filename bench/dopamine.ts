@@ -22,8 +22,12 @@
  *    arm and budget (`successVsBudget`); `arms` and `firstSeed` (CLI `--arms`, `--first-seed`) pick a
  *    subset, so seeds can be added to an earlier run.
  */
+import { behaviourClone, clonedPolicy, type PretrainedActor } from '../agents/bc.ts';
+import { evaluatePolicy } from '../agents/evaluate.ts';
 import { AGENTS } from '../agents/index.ts';
-import { adaptOneShot, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo, trueProgress } from '../cli/dopamine.ts';
+import { defaultRegistry } from '../envs/index.ts';
+import { deriveSeed } from '../sim/rng.ts';
+import { adaptOneShot, expertDemonstrations, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo, trueProgress } from '../cli/dopamine.ts';
 import { ADAPT_TASK } from '../cli/train_grm.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
@@ -54,8 +58,17 @@ export interface DopamineBenchOptions {
    * negative amount, so the shaping mostly charges for standing in a high-progress state.
    */
   readonly gamma?: number;
+  /**
+   * Start every arm from an actor behaviour-cloned (agents/bc.ts) on this many scripted-expert demos:
+   * the adaptation demo first, then the next seeds. Robo-Dopamine fine-tunes a pretrained policy with its
+   * shaping rather than training from scratch. Default: from scratch.
+   */
+  readonly bcDemos?: number;
   readonly log?: (m: string) => void;
 }
+
+/** Epochs of behaviour cloning: about 20 000 minibatch rows in all, at least 50 passes. */
+const BC_EPOCHS = (samples: number): number => Math.max(50, Math.round(20_000 / samples));
 
 export const DOPAMINE_ARMS = ['sparse', 'dopamine', 'naive', 'oracle'] as const;
 export type Arm = (typeof DOPAMINE_ARMS)[number];
@@ -95,6 +108,19 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
   const arms: Partial<Record<Arm, unknown[]>> = Object.fromEntries(armNames.map((a) => [a, []]));
   const expertReward = new ExpertReward(task);
   const oraclePhi = (s: RoboticsState): number => trueProgress(expertReward, s);
+  let initActor: PretrainedActor | undefined;
+  let bc: Record<string, unknown> | undefined;
+  if (opts.bcDemos) {
+    const ppoArgs = AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { hidden: number[]; normalizeObs: boolean; clipObs: number };
+    const demoSeeds = Array.from({ length: opts.bcDemos }, (_, i) => demoSeed + i);
+    const { demos } = expertDemonstrations(envId, demoSeeds);
+    initActor = behaviourClone(demos, { hidden: ppoArgs.hidden, normalizeObs: ppoArgs.normalizeObs, clipObs: ppoArgs.clipObs, epochs: BC_EPOCHS(demos.count) });
+    const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
+    const ev = evaluatePolicy(evalEnv, clonedPolicy(initActor), 20, deriveSeed(seeds[0], 'text2reward-eval'));
+    evalEnv.close();
+    bc = { demos: opts.bcDemos, demoSeeds, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd, successBeforeFineTuning: ev.successRate };
+    log(`dopamine ${envId} behaviour cloning on ${opts.bcDemos} demo(s), ${demos.count} steps: loss ${initActor.finalLoss.toFixed(4)}, success before fine-tuning ${ev.successRate.toFixed(2)}`);
+  }
   const budgets: (number | undefined)[] = opts.quick ? [budget] : opts.budgets?.length ? [...opts.budgets] : [undefined];
   // Mean success per arm and budget ("success vs rollouts"), next to the per-run records.
   const curve: Record<string, Record<string, { meanSuccess: number; meanEpisodes: number; seeds: number }>> = {};
@@ -107,7 +133,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
           arm === 'oracle'
             ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
             : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
-        const out = { ...trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add', opts.gamma === undefined ? {} : { gamma }), gamma };
+        const out = { ...trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add', opts.gamma === undefined ? {} : { gamma }, initActor), gamma };
         arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
         const cell = ((curve[arm] ??= {})[String(out.steps)] ??= { meanSuccess: 0, meanEpisodes: 0, seeds: 0 });
         cell.meanSuccess = (cell.meanSuccess * cell.seeds + out.successRate) / (cell.seeds + 1);
@@ -117,7 +143,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
       }
     }
   }
-  return { accuracy, increments, ppo: arms, successVsBudget: curve };
+  return { accuracy, increments, ...(bc ? { behaviourCloning: bc } : {}), ppo: arms, successVsBudget: curve };
 }
 
 export function benchDopamine(opts: DopamineBenchOptions = {}): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--columns a,b] [--arms a,b] [--steps n,m] [--gamma g] [--accuracy-only]` — benchmarks as code. Prints one JSON
+ * `npm run bench -- --suite <core|train|text2reward|robotics|textworld|webnav|gpu|derl|viewer|distributed|vlm|dopamine|all> [--json] [--quick] [--seeds N] [--first-seed K] [--tasks ids] [--columns a,b] [--arms a,b] [--steps n,m] [--gamma g] [--accuracy-only] [--bc-demos N]` — benchmarks as code. Prints one JSON
  * object with --json (else a readable summary). Figures come from one run on this machine; ratios are
  * measured inside the same run.
  */
@@ -43,9 +43,10 @@ async function main(): Promise<void> {
     .option('--arms <names>', `dopamine: comma-separated PPO arms (${DOPAMINE_ARMS.join(', ')}; default sparse,dopamine,naive)`)
     .option('--tasks <ids>', 'text2reward, dopamine: comma-separated robotics ids (default: all; dopamine: DrawerOpen)')
     .option('--accuracy-only', 'dopamine: progress-model accuracy and increment fidelity only, no PPO', false)
+    .option('--bc-demos <n>', 'dopamine: start every arm from an actor behaviour-cloned on N expert demos (the first is the adaptation demo; default: from scratch)', (v) => Number(v))
     .addOption(new Option('--gpu-mode <mode>', 'gpu: gpu.js mode').choices(GPU_MODES).default('auto'));
   program.parse(process.argv.slice(2), { from: 'user' });
-  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; columns?: string; steps?: string; gamma?: string; tasks?: string; accuracyOnly: boolean; gpuMode: GpuModeRequest }>();
+  const o = program.opts<{ suite: (typeof SUITES)[number]; json: boolean; quick: boolean; seeds?: number; firstSeed: number; arms?: string; columns?: string; steps?: string; gamma?: string; tasks?: string; accuracyOnly: boolean; bcDemos?: number; gpuMode: GpuModeRequest }>();
   if (o.seeds !== undefined && (!Number.isInteger(o.seeds) || o.seeds < 1)) {
     process.stderr.write(`bench: --seeds must be a positive integer, got '${o.seeds}'\n`);
     process.exitCode = 2;
@@ -53,6 +54,11 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(o.firstSeed) || o.firstSeed < 0) {
     process.stderr.write(`bench: --first-seed must be a non-negative integer, got '${o.firstSeed}'\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (o.bcDemos !== undefined && (!Number.isInteger(o.bcDemos) || o.bcDemos < 1)) {
+    process.stderr.write(`bench: --bc-demos must be a positive integer, got '${o.bcDemos}'\n`);
     process.exitCode = 2;
     return;
   }
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, gamma, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, gamma, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, bcDemos: o.bcDemos, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }

@@ -9,6 +9,7 @@
  */
 import { AGENTS, trainSync } from '../agents/index.ts';
 import type { TrainContext } from '../agents/context.ts';
+import type { PretrainedActor } from '../agents/bc.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { defaultRegistry, listEnvs } from '../envs/index.ts';
 import { generateReward, loadCodeReward } from '../cli/reward_spec.ts';
@@ -42,7 +43,7 @@ interface Outcome {
 }
 
 /** PPO with the env's preset on `envId` (env kwargs, an optional reward function replacing or added to the env's), judged by the env's success predicate. */
-export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace', overrides: Record<string, unknown> = {}): Outcome {
+export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace', overrides: Record<string, unknown> = {}, initActor?: PretrainedActor): Outcome {
   const agent = AGENTS.ppo;
   const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), ...overrides, seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
   let episodes = 0;
@@ -55,6 +56,7 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
     checkpointDue: () => false,
     saveCheckpoint: () => {},
     resumeFrom: undefined,
+    initActor,
     progress: () => {},
   };
   const t0 = performance.now();

@@ -10,6 +10,7 @@
  * human annotator plays in Robo-Dopamine.
  */
 import fs from 'node:fs';
+import { type Demonstrations, stackDemonstrations } from '../agents/bc.ts';
 import { make } from '../envs/index.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
 import { HOOK_OFFSET_Y } from '../envs/robotics/geometry.ts';
@@ -162,6 +163,33 @@ export function recordEpisode(id: string, seed: number, noise = 0, views?: Robot
   }
   env.close();
   return out;
+}
+
+/**
+ * The scripted expert's (observation, action) pairs on episodes of `id` started from `seeds`, for
+ * behaviour cloning (agents/bc.ts). Observations are the env's own (what PPO reads), not the GRM's views.
+ */
+export function expertDemonstrations(id: string, seeds: readonly number[]): { demos: Demonstrations; episodes: number; successes: number } {
+  const task = taskDef(id);
+  const pairs: { obs: Float32Array; action: Float32Array }[] = [];
+  let successes = 0;
+  for (const seed of seeds) {
+    const env = make(id) as Env<Float32Array, Float32Array, RoboticsState>;
+    let [obs] = env.reset({ seed });
+    for (let t = 0; t < task.maxEpisodeSteps; t++) {
+      const state = env.state();
+      const a = Float32Array.from(task.expert(state));
+      pairs.push({ obs: Float32Array.from(obs), action: a });
+      const [o, , term, trunc] = env.step(a);
+      obs = o;
+      if (term || trunc) {
+        if (env.success(env.state())) successes++;
+        break;
+      }
+    }
+    env.close();
+  }
+  return { demos: stackDemonstrations(pairs), episodes: seeds.length, successes };
 }
 
 /** Subtask boundaries: the first states whose true progress reaches 1/3 and 2/3 (strictly inside). */
