@@ -30,6 +30,11 @@ export const BcArgs = z.object({
 });
 export type BcArgs = z.infer<typeof BcArgs>;
 
+/** Epochs for a dataset of `samples` rows: about 20 000 rows seen in all, at least 50 passes. */
+export function defaultBcEpochs(samples: number): number {
+  return Math.max(50, Math.round(20_000 / Math.max(1, samples)));
+}
+
 /** Demonstrated (observation, action) pairs, row-major. */
 export interface Demonstrations {
   readonly obsDim: number;

@@ -22,7 +22,7 @@
  *    arm and budget (`successVsBudget`); `arms` and `firstSeed` (CLI `--arms`, `--first-seed`) pick a
  *    subset, so seeds can be added to an earlier run.
  */
-import { behaviourClone, clonedPolicy, type PretrainedActor } from '../agents/bc.ts';
+import { behaviourClone, clonedPolicy, defaultBcEpochs, type PretrainedActor } from '../agents/bc.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { AGENTS } from '../agents/index.ts';
 import { defaultRegistry } from '../envs/index.ts';
@@ -66,9 +66,6 @@ export interface DopamineBenchOptions {
   readonly bcDemos?: number;
   readonly log?: (m: string) => void;
 }
-
-/** Epochs of behaviour cloning: about 20 000 minibatch rows in all, at least 50 passes. */
-const BC_EPOCHS = (samples: number): number => Math.max(50, Math.round(20_000 / samples));
 
 export const DOPAMINE_ARMS = ['sparse', 'dopamine', 'naive', 'oracle'] as const;
 export type Arm = (typeof DOPAMINE_ARMS)[number];
@@ -114,7 +111,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
     const ppoArgs = AGENTS.ppo.schema.parse(AGENTS.ppo.presets[envId] ?? {}) as { hidden: number[]; normalizeObs: boolean; clipObs: number };
     const demoSeeds = Array.from({ length: opts.bcDemos }, (_, i) => demoSeed + i);
     const { demos } = expertDemonstrations(envId, demoSeeds);
-    initActor = behaviourClone(demos, { hidden: ppoArgs.hidden, normalizeObs: ppoArgs.normalizeObs, clipObs: ppoArgs.clipObs, epochs: BC_EPOCHS(demos.count) });
+    initActor = behaviourClone(demos, { hidden: ppoArgs.hidden, normalizeObs: ppoArgs.normalizeObs, clipObs: ppoArgs.clipObs, epochs: defaultBcEpochs(demos.count) });
     const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
     const ev = evaluatePolicy(evalEnv, clonedPolicy(initActor), 20, deriveSeed(seeds[0], 'text2reward-eval'));
     evalEnv.close();

@@ -308,6 +308,9 @@ export function loadDemo(file: string, taskId: string): RecordedEpisode {
   return out;
 }
 
+/** Seed of the default one-shot demo (`--reward dopamine` without `--demo`), and the first `--bc-demos` seed. */
+export const DEFAULT_DEMO_SEED = 424_242;
+
 export interface LoadedDopamine {
   readonly reward: RewardFunction;
   readonly potential: DopaminePotential<RoboticsState>;
@@ -323,7 +326,7 @@ export interface LoadedDopamine {
 export function loadDopamineReward(envId: string, gamma: number, opts: { demoPath?: string; demoSeed?: number } = {}): LoadedDopamine {
   const task = taskDef(envId);
   const base = loadGrm();
-  const demo = opts.demoPath ? loadDemo(opts.demoPath, envId) : recordEpisode(envId, opts.demoSeed ?? 424_242);
+  const demo = opts.demoPath ? loadDemo(opts.demoPath, envId) : recordEpisode(envId, opts.demoSeed ?? DEFAULT_DEMO_SEED);
   const adapted = adaptOneShot(base, toDemo(demo));
   const views = new RoboticsViews(task);
   const potential = new DopaminePotential<RoboticsState>(adapted, (s) => views.views(s), demo.views[0], demo.views[demo.views.length - 1]);
@@ -334,7 +337,7 @@ export function loadDopamineReward(envId: string, gamma: number, opts: { demoPat
     info: {
       kind: 'dopamine',
       generator: 'grm (rewards/dopamine/grm.safetensors, one-shot adapted)',
-      demo: opts.demoPath ?? `scripted expert, seed ${opts.demoSeed ?? 424_242}`,
+      demo: opts.demoPath ?? `scripted expert, seed ${opts.demoSeed ?? DEFAULT_DEMO_SEED}`,
       demoSteps: demo.views.length - 1,
       gamma,
       cameras: [...DOPAMINE_CAMERAS],

@@ -30,7 +30,8 @@ import { recordVideo } from './video.ts';
 import { JobClient } from '../sim/distributed/job_client.ts';
 import { RedisUrlError, stripRedisPassword } from '../sim/distributed/connection.ts';
 import { RemoteRollout } from './distributed_rollout.ts';
-import { type LoadedDopamine, loadDopamineReward } from './dopamine.ts';
+import { DEFAULT_DEMO_SEED, expertDemonstrations, type LoadedDopamine, loadDopamineReward } from './dopamine.ts';
+import { behaviourClone, defaultBcEpochs, type PretrainedActor } from '../agents/bc.ts';
 import { type LoadedCodeReward, type LoadedVlmReward, generateReward, loadCodeReward, loadVlmReward, parseRewardSpec, readRewardFile } from './reward_spec.ts';
 
 export class StopRequested extends Error {}
@@ -212,6 +213,17 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     rewardInfo = { ...dopamine.info, gold: envKwargs.reward ?? 'env default' };
   }
 
+  // --bc-demos: PPO's actor starts from a behaviour clone of the task's scripted expert (a resumed run
+  // continues from its checkpoint instead).
+  let initActor: PretrainedActor | undefined;
+  let behaviourCloning: Record<string, unknown> | undefined;
+  if (cfg.bcDemos !== undefined && !resuming) {
+    const seeds = Array.from({ length: cfg.bcDemos }, (_, i) => DEFAULT_DEMO_SEED + i);
+    const { demos, successes } = expertDemonstrations(envId, seeds);
+    initActor = behaviourClone(demos, { hidden: agentArgs.hidden as number[], normalizeObs: agentArgs.normalizeObs as boolean, clipObs: agentArgs.clipObs as number, seed: cfg.seed, epochs: defaultBcEpochs(demos.count) });
+    behaviourCloning = { expert: 'scripted', episodes: cfg.bcDemos, seeds: `${seeds[0]}…${seeds.at(-1)}`, expertSuccesses: successes, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd };
+  }
+
   fs.mkdirSync(dir, { recursive: true });
   if (codeReward && !resuming) {
     fs.mkdirSync(path.dirname(rewardCodePath), { recursive: true });
@@ -228,6 +240,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
     seed: cfg.seed,
     train: { ...cfg, explicit: undefined, stopAfter: undefined, workers: cfg.workers && stripRedisPassword(cfg.workers) },
     agentArgs,
+    ...(behaviourCloning ? { behaviourCloning } : {}),
     versions: { node: process.version, rewardforge: '0.1.0' },
     createdAt: new Date().toISOString(),
   };
@@ -235,7 +248,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
 
   process.stderr.write(
     `train:env: ${resuming ? 'resuming' : 'training'} ${cfg.agent} on ${envId} for ${totalStepsOf(agentArgs)} steps with reward ${describeReward(rewardInfo)}` +
-      `${Object.keys(envKwargs).length ? ` (env args ${JSON.stringify(envKwargs)})` : ''} → ${dir}\n`,
+      `${Object.keys(envKwargs).length ? ` (env args ${JSON.stringify(envKwargs)})` : ''}${behaviourCloning ? `, the actor cloned from ${cfg.bcDemos} scripted-expert episode(s)` : ''} → ${dir}\n`,
   );
 
   // ---------------------------------------------------------------- RESUME STATE
@@ -327,6 +340,7 @@ export async function runTraining(cfgIn: TrainConfig & { explicit?: string[]; st
       if (cfgIn.stopAfter !== undefined && ckpt.step >= cfgIn.stopAfter) throw new StopRequested(`stopped after the checkpoint at step ${ckpt.step} (--stop-after)`);
     },
     resumeFrom,
+    initActor,
     progress: (s: ProgressStats) => {
       bar?.update(Math.min(s.globalStep, totalSteps), {
         sps: s.sps,

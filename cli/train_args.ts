@@ -52,6 +52,7 @@ export const TrainConfigSchema = z.object({
   alpha: z.number().min(0).max(1).optional().describe('with --reward vlm: VLM-RM α in [0, 1] (default 0.5)'),
   cameras: z.array(z.string().min(1)).optional().describe('with --reward vlm: cameras rendered each step; the rewards of the views are averaged'),
   demo: z.string().min(1).optional().describe('with --reward dopamine: a demo file for one-shot adaptation (npm run train:grm -- --record-demo)'),
+  bcDemos: z.number().int().min(1).max(1000).optional().describe("start PPO's actor from a behaviour clone of this many scripted-expert episodes (robotics); the critic starts fresh"),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema> & {
   /** Flags given on the command line (others are defaults), so --resume can refuse changes. */
@@ -128,6 +129,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
     .option('--alpha <a>', 'with --reward vlm: VLM-RM α in [0, 1] (default 0.5)', alphaArg)
     .option('--cameras <list>', 'with --reward vlm: cameras to render each step, e.g. front,side (default: the first camera)', camerasArg)
     .option('--demo <file>', 'with --reward dopamine: the one-shot demo (default: one scripted-expert episode)')
+    .option('--bc-demos <n>', "robotics, ppo: start the actor from a behaviour clone of N scripted-expert episodes (fine-tuning, as Robo-Dopamine does)", intArg('--bc-demos'))
     .option('--list-envs', 'print the registered env ids and exit')
     .addOption(new Option('--stop-after <n>', 'stop after the first checkpoint at or past this step (for testing resume)').argParser(intArg('--stop-after')).hideHelp());
   try {
@@ -178,6 +180,11 @@ export function parseTrainArgs(argv: string[]): TrainConfig | 'help' {
   if (rewardSpec.kind === 'dopamine') {
     if (!cfg.env.startsWith('robotics/')) throw new TrainArgsError(`--reward dopamine: the progress model is trained on robotics renders; got --env ${cfg.env}`);
     if (cfg.workers !== undefined) throw new TrainArgsError('--workers: the dopamine potential renders each state where the env runs; run it locally (drop --workers)');
+  }
+  if (cfg.bcDemos !== undefined && !cfg.resume) {
+    if (!cfg.env.startsWith('robotics/')) throw new TrainArgsError(`--bc-demos: behaviour cloning uses the robotics tasks' scripted experts; got --env ${cfg.env}`);
+    if (cfg.agent !== 'ppo') throw new TrainArgsError(`--bc-demos: clones PPO's Gaussian actor; got --agent ${cfg.agent}`);
+    if (cfg.backend !== 'js') throw new TrainArgsError(`--bc-demos: runs on the js backend; got --backend ${cfg.backend}`);
   }
   if (rewardSpec.kind === 'vlm' && cfg.workers !== undefined) throw new TrainArgsError('--workers: a vlm reward is computed where the env renders; run it locally (drop --workers)');
   if (cfg.backend === 'gpu' && !cfg.resume) {

@@ -84,4 +84,20 @@ describe('dopamine demos and model', () => {
     expect(await main(['--env', 'robotics/Reach-v0', '--demo', 'x.json'])).toBe(2);
     expect(await main(['--env', 'robotics/Reach-v0', '--reward', 'dopamine', '--demo', path.join(out, 'missing.json'), '--out', path.join(out, 'r2')])).toBe(2);
   }, 60_000);
+
+  it('train:env --bc-demos N starts the actor from a clone of the scripted expert and records it; bad uses exit 2', async () => {
+    const { main } = await import('../../cli/train.ts');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bc-run-'));
+    const run = path.join(out, 'run');
+    expect(await main(['--env', 'robotics/DrawerOpen-v0', '--env-arg', 'reward=sparse', '--bc-demos', '2', '--steps', '512', '--set', 'numEnvs=4', '--set', 'numSteps=64', '--eval-episodes', '2', '--out', run, '--quiet'])).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8'));
+    expect(config.behaviourCloning.episodes).toBe(2);
+    expect(config.behaviourCloning.expertSuccesses).toBe(2);
+    expect(config.behaviourCloning.samples).toBeGreaterThan(20);
+    expect(config.behaviourCloning.finalLoss).toBeLessThan(0.05);
+    expect(await main(['--env', 'classic/Pendulum-v1', '--bc-demos', '2', '--out', path.join(out, 'r2')])).toBe(2);
+    expect(await main(['--env', 'robotics/DrawerOpen-v0', '--bc-demos', '0', '--out', path.join(out, 'r3')])).toBe(2);
+    expect(await main(['--env', 'robotics/DrawerOpen-v0', '--agent', 'dqn', '--bc-demos', '1', '--out', path.join(out, 'r4')])).toBe(2);
+    expect(fs.existsSync(path.join(out, 'r2'))).toBe(false);
+  }, 60_000);
 });
