@@ -27,7 +27,7 @@ import { evaluatePolicy } from '../agents/evaluate.ts';
 import { AGENTS } from '../agents/index.ts';
 import { defaultRegistry } from '../envs/index.ts';
 import { deriveSeed } from '../sim/rng.ts';
-import { adaptOneShot, expertDemonstrations, incrementFidelity, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo, trueProgress } from '../cli/dopamine.ts';
+import { adaptOneShot, expertDemonstrations, incrementFidelity, progressBehaviour, loadGrm, progressCorrelation, recordEpisode, RoboticsViews, taskDef, toDemo, trueProgress } from '../cli/dopamine.ts';
 import { ADAPT_TASK } from '../cli/train_grm.ts';
 import type { RoboticsState } from '../envs/robotics/state.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
@@ -115,7 +115,7 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
     const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
     const ev = evaluatePolicy(evalEnv, clonedPolicy(initActor), 20, deriveSeed(seeds[0], 'text2reward-eval'));
     evalEnv.close();
-    bc = { demos: opts.bcDemos, demoSeeds, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd, successBeforeFineTuning: ev.successRate };
+    bc = { demos: opts.bcDemos, demoSeeds, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd, successBeforeFineTuning: ev.successRate, behaviour: progressBehaviour(envId, clonedPolicy(initActor), deriveSeed(seeds[0], 'dopamine-behaviour')) };
     log(`dopamine ${envId} behaviour cloning on ${opts.bcDemos} demo(s), ${demos.count} steps: loss ${initActor.finalLoss.toFixed(4)}, success before fine-tuning ${ev.successRate.toFixed(2)}`);
   }
   const budgets: (number | undefined)[] = opts.quick ? [budget] : opts.budgets?.length ? [...opts.budgets] : [undefined];
@@ -130,13 +130,13 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
           arm === 'oracle'
             ? (new PotentialShaping<RoboticsState>(oraclePhi, gamma, 'oracle-pbrs') as RewardFunction)
             : arm === 'dopamine' ? (dopamineShaping(pot, gamma) as RewardFunction) : arm === 'naive' ? ({ name: 'naive-progress', compute: (_s: unknown, _a: unknown, next: unknown) => pot.phi(next as RoboticsState) } as RewardFunction) : undefined;
-        const out = { ...trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add', opts.gamma === undefined ? {} : { gamma }, initActor), gamma };
+        const out = { ...trainAndEvaluate(envId, { reward: 'sparse' }, reward, seed, b, 'add', opts.gamma === undefined ? {} : { gamma }, initActor, (policy) => progressBehaviour(envId, policy, deriveSeed(seed, 'dopamine-behaviour'))), gamma };
         arms[arm]!.push({ ...out, potentialEvaluations: pot.evaluations });
         const cell = ((curve[arm] ??= {})[String(out.steps)] ??= { meanSuccess: 0, meanEpisodes: 0, seeds: 0 });
         cell.meanSuccess = (cell.meanSuccess * cell.seeds + out.successRate) / (cell.seeds + 1);
         cell.meanEpisodes = (cell.meanEpisodes * cell.seeds + out.episodes) / (cell.seeds + 1);
         cell.seeds++;
-        log(`dopamine ${envId} ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps, ${out.episodes} training episodes (${out.seconds} s)`);
+        log(`dopamine ${envId} ${arm} seed ${seed}: success ${out.successRate.toFixed(2)} after ${out.steps} steps, ${out.episodes} training episodes (${out.seconds} s); greedy episodes ${JSON.stringify(out.behaviour)}`);
       }
     }
   }

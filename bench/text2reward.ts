@@ -8,7 +8,7 @@
  * over several seeds. Writes no files.
  */
 import { AGENTS, trainSync } from '../agents/index.ts';
-import type { TrainContext } from '../agents/context.ts';
+import type { GreedyPolicy, TrainContext } from '../agents/context.ts';
 import type { PretrainedActor } from '../agents/bc.ts';
 import { evaluatePolicy } from '../agents/evaluate.ts';
 import { defaultRegistry, listEnvs } from '../envs/index.ts';
@@ -40,10 +40,12 @@ interface Outcome {
   /** Training episodes that ended within the budget (rollouts used). */
   episodes: number;
   seconds: number;
+  /** What `inspect` reported about the trained policy (dopamine bench: how its episodes end). */
+  behaviour?: Record<string, unknown>;
 }
 
 /** PPO with the env's preset on `envId` (env kwargs, an optional reward function replacing or added to the env's), judged by the env's success predicate. */
-export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace', overrides: Record<string, unknown> = {}, initActor?: PretrainedActor): Outcome {
+export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>, reward: RewardFunction | undefined, seed: number, budget: number | undefined, rewardMode: 'replace' | 'add' = 'replace', overrides: Record<string, unknown> = {}, initActor?: PretrainedActor, inspect?: (policy: GreedyPolicy) => Record<string, unknown>): Outcome {
   const agent = AGENTS.ppo;
   const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), ...overrides, seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
   let episodes = 0;
@@ -66,7 +68,7 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
   const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
   const ev = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'text2reward-eval'));
   evalEnv.close();
-  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, episodes, seconds: Math.round(seconds * 10) / 10 };
+  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, episodes, seconds: Math.round(seconds * 10) / 10, ...(inspect ? { behaviour: inspect(policy) } : {}) };
 }
 
 export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<Record<string, unknown>> {

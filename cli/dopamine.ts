@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { type Demonstrations, stackDemonstrations } from '../agents/bc.ts';
+import type { GreedyPolicy } from '../agents/context.ts';
 import { make } from '../envs/index.ts';
 import { ExpertReward } from '../envs/robotics/expert_reward.ts';
 import { HOOK_OFFSET_Y } from '../envs/robotics/geometry.ts';
@@ -121,6 +122,47 @@ export class RoboticsViews {
 export function trueProgress(expertReward: ExpertReward, s: RoboticsState): number {
   const r = expertReward.compute(s, [0, 0, 0, 0], s, {});
   return r >= 1 ? 1 : Math.max(0, Math.min(1, r + 1));
+}
+
+/**
+ * How a greedy policy's episodes go in true progress (a task's staged progress): per episode the
+ * length, success, the highest and the final progress, and the share of its steps spent at progress
+ * ≥ `near` without having succeeded ("dwelling near done", the semantic trap's signature). Means over
+ * `episodes` episodes from seeds seed, seed + 1, ….
+ */
+export function progressBehaviour(id: string, policy: GreedyPolicy, seed: number, episodes = 10, near = 0.8): Record<string, number> {
+  const task = taskDef(id);
+  const expertReward = new ExpertReward(task);
+  let len = 0, wins = 0, maxP = 0, finalP = 0, dwell = 0;
+  const action = new Float32Array(policy.actDim);
+  for (let e = 0; e < episodes; e++) {
+    const env = make(id) as Env<Float32Array, Float32Array, RoboticsState>;
+    let [obs] = env.reset({ seed: seed + e });
+    let best = trueProgress(expertReward, env.state());
+    let last = best, steps = 0, near_ = 0, ok = false;
+    for (let t = 0; t < task.maxEpisodeSteps; t++) {
+      policy.act(obs, 1, action);
+      const [o, , term, trunc] = env.step(action);
+      obs = o;
+      steps++;
+      const s = env.state();
+      last = trueProgress(expertReward, s);
+      best = Math.max(best, last);
+      if (term || trunc) {
+        ok = env.success(s);
+        break;
+      }
+      if (last >= near) near_++;
+    }
+    env.close();
+    len += steps;
+    wins += ok ? 1 : 0;
+    maxP += best;
+    finalP += last;
+    dwell += near_ / steps;
+  }
+  const r = (v: number) => Math.round((v / episodes) * 1000) / 1000;
+  return { episodes, meanLength: r(len), success: r(wins), meanMaxProgress: r(maxP), meanFinalProgress: r(finalP), [`shareOfStepsAtProgress≥${near}`]: r(dwell) };
 }
 
 export interface RecordedEpisode {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adaptOneShot, boundariesOf, incrementFidelity, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
+import { adaptOneShot, boundariesOf, taskDef, incrementFidelity, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
 import { main as trainGrmMain } from '../../cli/train_grm.ts';
 
 describe('dopamine demos and model', () => {
@@ -83,6 +83,20 @@ describe('dopamine demos and model', () => {
     expect(await main(['--env', 'classic/CartPole-v1', '--reward', 'dopamine'])).toBe(2);
     expect(await main(['--env', 'robotics/Reach-v0', '--demo', 'x.json'])).toBe(2);
     expect(await main(['--env', 'robotics/Reach-v0', '--reward', 'dopamine', '--demo', path.join(out, 'missing.json'), '--out', path.join(out, 'r2')])).toBe(2);
+  }, 60_000);
+
+  it('progressBehaviour: how greedy episodes end in true progress', async () => {
+    const { behaviourClone, clonedPolicy } = await import('../../agents/bc.ts');
+    const { expertDemonstrations, progressBehaviour } = await import('../../cli/dopamine.ts');
+    const still = { obsDim: 0, actDim: 4, act: (_o: Float32Array, b: number, out: Float32Array) => out.fill(0, 0, b * 4) };
+    const idle = progressBehaviour('robotics/DrawerOpen-v0', still, 5, 2);
+    expect(idle.success).toBe(0);
+    expect(idle.meanLength).toBe(taskDef('robotics/DrawerOpen-v0').maxEpisodeSteps);
+    expect(idle.meanMaxProgress).toBeGreaterThanOrEqual(idle.meanFinalProgress);
+    const clone = clonedPolicy(behaviourClone(expertDemonstrations('robotics/DrawerOpen-v0', [1, 2, 3]).demos));
+    const imitator = progressBehaviour('robotics/DrawerOpen-v0', clone, 5, 4);
+    expect(imitator.meanMaxProgress).toBeGreaterThan(idle.meanMaxProgress);
+    for (const b of [idle, imitator]) expect(b['shareOfStepsAtProgress≥0.8']).toBeGreaterThanOrEqual(0);
   }, 60_000);
 
   it('train:env --bc-demos N starts the actor from a clone of the scripted expert and records it; bad uses exit 2', async () => {
