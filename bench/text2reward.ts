@@ -40,6 +40,12 @@ interface Outcome {
   /** Training episodes that ended within the budget (rollouts used). */
   episodes: number;
   seconds: number;
+  /**
+   * Success of the training episodes (the stochastic policy, in the order they ended) against rollouts
+   * used: the rate over the 100 episodes up to each mark, and the first episode count at which that
+   * moving rate reached 0.9 (null: never).
+   */
+  trainingSuccess?: { byRollouts: Record<string, number>; rolloutsTo90: number | null };
   /** What `inspect` reported about the trained policy (dopamine bench: how its episodes end). */
   behaviour?: Record<string, unknown>;
 }
@@ -49,11 +55,15 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
   const agent = AGENTS.ppo;
   const args = agent.schema.parse({ ...(agent.presets[envId] ?? {}), ...overrides, seed, ...(budget ? { totalTimesteps: budget } : {}) }) as { totalTimesteps: number };
   let episodes = 0;
+  const wins: number[] = [];
   const ctx: TrainContext = {
     makeEnv: (n, mode) => defaultRegistry.makeVec(envId, n, { autoresetMode: mode, kwargs, reward, rewardMode }),
     // PPO logs once per finished training episode (charts/episodic_return) and once per update.
     log: (_step, scalars) => {
-      if (scalars['charts/episodic_return'] !== undefined) episodes++;
+      if (scalars['charts/episodic_return'] !== undefined) {
+        episodes++;
+        wins.push(scalars['charts/success_rate'] ?? 0);
+      }
     },
     checkpointDue: () => false,
     saveCheckpoint: () => {},
@@ -68,7 +78,24 @@ export function trainAndEvaluate(envId: string, kwargs: Record<string, unknown>,
   const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
   const ev = evaluatePolicy(evalEnv, policy, 20, deriveSeed(seed, 'text2reward-eval'));
   evalEnv.close();
-  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, episodes, seconds: Math.round(seconds * 10) / 10, ...(inspect ? { behaviour: inspect(policy) } : {}) };
+  return { seed, successRate: ev.successRate, meanReturn: ev.meanReturn, steps: args.totalTimesteps, episodes, seconds: Math.round(seconds * 10) / 10, trainingSuccess: trainingSuccess(wins), ...(inspect ? { behaviour: inspect(policy) } : {}) };
+}
+
+/** Moving success rate of training episodes over windows of 100, at rollout marks (see Outcome). */
+export function trainingSuccess(wins: readonly number[], window = 100): NonNullable<Outcome['trainingSuccess']> {
+  const byRollouts: Record<string, number> = {};
+  let sum = 0;
+  let rolloutsTo90: number | null = null;
+  const marks = new Set([150, 300, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000]);
+  for (let i = 0; i < wins.length; i++) {
+    sum += wins[i];
+    if (i >= window) sum -= wins[i - window];
+    const n = i + 1;
+    const rate = sum / Math.min(n, window);
+    if (rolloutsTo90 === null && n >= window && rate >= 0.9) rolloutsTo90 = n;
+    if (marks.has(n)) byRollouts[String(n)] = Math.round(rate * 1000) / 1000;
+  }
+  return { byRollouts, rolloutsTo90 };
 }
 
 export async function benchText2Reward(opts: Text2RewardBenchOptions): Promise<Record<string, unknown>> {
