@@ -17,7 +17,10 @@
  *    - oracle (with `oracle: true`, env REWARDFORGE_BENCH_ORACLE=1 from the CLI): PBRS with the true staged
  *      progress as Φ — what a perfect progress model would give,
  *    judged by the env's success predicate over 20 deterministic evaluation episodes (mean return of those
- *    episodes under the sparse reward too), with the number of training episodes each run used. `budgets`
+ *    episodes under the sparse reward too), with the number of training episodes each run used, the
+ *    training success against those rollouts (`trainingSuccess`), and how 10 more greedy episodes go in
+ *    true progress (`behaviour`: does the naive arm dwell?). With `bcDemos` (CLI `--bc-demos N`) every
+ *    arm fine-tunes the same behaviour clone of N expert demos instead of starting from scratch. `budgets`
  *    (CLI `--steps 100000,250000`) runs every arm and seed at each budget and reports mean success per
  *    arm and budget (`successVsBudget`); `arms` and `firstSeed` (CLI `--arms`, `--first-seed`) pick a
  *    subset, so seeds can be added to an earlier run.
