@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { Rng } from '../sim/rng.ts';
-import { RunningMeanStd } from '../sim/running_mean_std.ts';
+import { normalizeInto, RunningMeanStd } from '../sim/running_mean_std.ts';
 import { Adam } from './nn/adam.ts';
 import { mseLoss } from './nn/loss.ts';
 import { Mlp } from './nn/mlp.ts';
@@ -94,12 +94,7 @@ export function behaviourClone(demos: Demonstrations, argsIn: Partial<BcArgs> = 
   if (args.normalizeObs) {
     rms = new RunningMeanStd(obsDim);
     rms.update(demos.obs, n);
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < obsDim; j++) {
-        const v = (demos.obs[r * obsDim + j] - rms.mean[j]) / Math.sqrt(rms.var[j] + 1e-8);
-        x[r * obsDim + j] = Math.max(-args.clipObs, Math.min(args.clipObs, v));
-      }
-    }
+    normalizeInto(demos.obs, x, n, rms.mean, rms.var, args.clipObs);
   }
   const y = demos.actions.map((v) => Math.max(-1, Math.min(1, v)));
 
@@ -159,12 +154,7 @@ export function clonedPolicy(pre: PretrainedActor): GreedyPolicy {
       if (rms) {
         x = scratch.get(batch) ?? new Float32Array(batch * obsDim);
         scratch.set(batch, x);
-        for (let r = 0; r < batch; r++) {
-          for (let j = 0; j < obsDim; j++) {
-            const v = (obs[r * obsDim + j] - rms.mean[j]) / Math.sqrt(rms.var[j] + 1e-8);
-            x[r * obsDim + j] = v > clipObs ? clipObs : v < -clipObs ? -clipObs : v;
-          }
-        }
+        normalizeInto(obs, x, batch, rms.mean, rms.var, clipObs);
       }
       out.set(actor.forward(x, batch).subarray(0, batch * pre.actDim));
     },

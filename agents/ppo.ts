@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { Rng, type RngState, deriveSeed } from '../sim/rng.ts';
 import { Box } from '../sim/spaces/box.ts';
 import { Discrete } from '../sim/spaces/discrete.ts';
-import { RunningMeanStd } from '../sim/running_mean_std.ts';
+import { normalizeInto, RunningMeanStd } from '../sim/running_mean_std.ts';
 import { type NativeVectorEnvState, asSnapshotable } from '../sim/vector/native_vector_env.ts';
 import type { FusedRolloutState, Trajectory } from '../sim/gpu/fused_rollout.ts';
 import type { CheckpointTensors, GreedyPolicy, TrainContext } from './context.ts';
@@ -203,13 +203,7 @@ function* ppoLoop(args: PpoArgs, ctx: TrainContext): Generator<Promise<unknown>,
       return;
     }
     if (update) obsRms.update(raw, rows);
-    const c = args.clipObs;
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < obsDim; j++) {
-        const v = (raw[r * obsDim + j] - obsRms.mean[j]) / Math.sqrt(obsRms.var[j] + 1e-8);
-        out[r * obsDim + j] = v > c ? c : v < -c ? -c : v;
-      }
-    }
+    normalizeInto(raw, out, rows, obsRms.mean, obsRms.var, args.clipObs);
   };
 
   // The gpu backend: K steps of all envs with this policy inside one gpu.js pipeline (sim/gpu).

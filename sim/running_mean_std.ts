@@ -52,3 +52,17 @@ export class RunningMeanStd {
     this.count = s.count;
   }
 }
+
+/**
+ * Observation normalisation as PPO applies it: out[r·d + j] = clip((x[r·d + j] − mean[j]) / √(var[j] + 1e-8),
+ * ±clip) for `rows` rows of width d = mean.length. Used by PPO and by behaviour cloning, which must agree.
+ */
+export function normalizeInto(x: ArrayLike<number>, out: Float32Array, rows: number, mean: ArrayLike<number>, variance: ArrayLike<number>, clip: number): void {
+  const d = mean.length;
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < d; j++) {
+      const v = (x[r * d + j] - mean[j]) / Math.sqrt(variance[j] + 1e-8);
+      out[r * d + j] = v > clip ? clip : v < -clip ? -clip : v;
+    }
+  }
+}
