@@ -116,9 +116,10 @@ function benchTask(envId: string, base: Grm, opts: DopamineBenchOptions): Record
     const { demos } = expertDemonstrations(envId, demoSeeds);
     initActor = behaviourClone(demos, { hidden: ppoArgs.hidden, normalizeObs: ppoArgs.normalizeObs, clipObs: ppoArgs.clipObs, epochs: defaultBcEpochs(demos.count) });
     const evalEnv = defaultRegistry.makeVec(envId, 20, { kwargs: { reward: 'sparse' } });
-    const ev = evaluatePolicy(evalEnv, clonedPolicy(initActor), 20, deriveSeed(seeds[0], 'text2reward-eval'));
+    const clone = clonedPolicy(initActor);
+    const ev = evaluatePolicy(evalEnv, clone, 20, deriveSeed(seeds[0], 'text2reward-eval'));
     evalEnv.close();
-    bc = { demos: opts.bcDemos, demoSeeds, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd, successBeforeFineTuning: ev.successRate, behaviour: progressBehaviour(envId, clonedPolicy(initActor), deriveSeed(seeds[0], 'dopamine-behaviour')) };
+    bc = { demos: opts.bcDemos, demoSeeds, samples: demos.count, finalLoss: initActor.finalLoss, logStd: initActor.logStd, successBeforeFineTuning: ev.successRate, behaviour: progressBehaviour(envId, clone, deriveSeed(seeds[0], 'dopamine-behaviour')) };
     log(`dopamine ${envId} behaviour cloning on ${opts.bcDemos} demo(s), ${demos.count} steps: loss ${initActor.finalLoss.toFixed(4)}, success before fine-tuning ${ev.successRate.toFixed(2)}`);
   }
   const budgets: (number | undefined)[] = opts.quick ? [budget] : opts.budgets?.length ? [...opts.budgets] : [undefined];

@@ -139,7 +139,7 @@ export function progressBehaviour(id: string, policy: GreedyPolicy, seed: number
     const env = make(id) as Env<Float32Array, Float32Array, RoboticsState>;
     let [obs] = env.reset({ seed: seed + e });
     let best = trueProgress(expertReward, env.state());
-    let last = best, steps = 0, near_ = 0, ok = false;
+    let last = best, steps = 0, nearSteps = 0, ok = false;
     for (let t = 0; t < task.maxEpisodeSteps; t++) {
       policy.act(obs, 1, action);
       const [o, , term, trunc] = env.step(action);
@@ -152,14 +152,14 @@ export function progressBehaviour(id: string, policy: GreedyPolicy, seed: number
         ok = env.success(s);
         break;
       }
-      if (last >= near) near_++;
+      if (last >= near) nearSteps++;
     }
     env.close();
     len += steps;
     wins += ok ? 1 : 0;
     maxP += best;
     finalP += last;
-    dwell += near_ / steps;
+    dwell += nearSteps / steps;
   }
   const r = (v: number) => Math.round((v / episodes) * 1000) / 1000;
   return { episodes, meanLength: r(len), success: r(wins), meanMaxProgress: r(maxP), meanFinalProgress: r(finalP), [`shareOfStepsAtProgress≥${near}`]: r(dwell) };
