@@ -112,7 +112,9 @@ async function main(): Promise<void> {
   if (o.suite === 'distributed' || o.suite === 'all') result.distributed = await benchDistributed({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'vlm' || o.suite === 'all') result.vlm = await benchVlm({ quick: o.quick, log: (m) => process.stderr.write(`${m}\n`) });
   if (o.suite === 'dopamine' || o.suite === 'all') {
-    result.dopamine = benchDopamine({ quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, gamma, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, bcDemos: o.bcDemos, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+    // No dopamine flag: the issue's comparison (bench/dopamine.ts DOPAMINE_RECORD).
+    const record = !['tasks', 'steps', 'gamma', 'bcDemos', 'seeds', 'firstSeed', 'arms', 'accuracyOnly'].some((k) => program.getOptionValueSource(k) === 'cli');
+    result.dopamine = benchDopamine({ record, quick: o.quick, seeds: o.seeds ?? 1, firstSeed: o.firstSeed, arms, budgets: steps, gamma, tasks: o.tasks?.split(','), accuracyOnly: o.accuracyOnly, bcDemos: o.bcDemos, oracle: process.env.REWARDFORGE_BENCH_ORACLE === '1', log: (m) => process.stderr.write(`${m}\n`) });
   }
   process.stdout.write(`${JSON.stringify(result, null, o.json ? 0 : 2)}\n`);
 }
