@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adaptOneShot, boundariesOf, taskDef, incrementFidelity, loadDemo, loadDopamineReward, loadGrm, progressCorrelation, recordEpisode, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
+import { behaviourClone, clonedPolicy } from '../../agents/bc.ts';
+import { adaptOneShot, boundariesOf, expertDemonstrations, incrementFidelity, loadDemo, loadDopamineReward, loadGrm, progressBehaviour, progressCorrelation, recordEpisode, taskDef, toDemo, VIEW_DIM } from '../../cli/dopamine.ts';
 import { main as trainGrmMain } from '../../cli/train_grm.ts';
 
 describe('dopamine demos and model', () => {
@@ -85,9 +86,7 @@ describe('dopamine demos and model', () => {
     expect(await main(['--env', 'robotics/Reach-v0', '--reward', 'dopamine', '--demo', path.join(out, 'missing.json'), '--out', path.join(out, 'r2')])).toBe(2);
   }, 60_000);
 
-  it('progressBehaviour: how greedy episodes end in true progress', async () => {
-    const { behaviourClone, clonedPolicy } = await import('../../agents/bc.ts');
-    const { expertDemonstrations, progressBehaviour } = await import('../../cli/dopamine.ts');
+  it('progressBehaviour: how greedy episodes end in true progress', () => {
     const still = { obsDim: 0, actDim: 4, act: (_o: Float32Array, b: number, out: Float32Array) => out.fill(0, 0, b * 4) };
     const idle = progressBehaviour('robotics/DrawerOpen-v0', still, 5, 2);
     expect(idle.success).toBe(0);
