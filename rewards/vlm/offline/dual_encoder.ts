@@ -7,6 +7,10 @@
  * | image (`mlp`, v1 files)          | the same frame, standardised per pixel with the training set's mean/std | MLP [3·S², H_img, D], ReLU | D   |
  * | text  | lower-cased words, light stemming, stop words dropped → hashed unigrams + bigrams (agents/text/features.ts, B buckets) → mean of an embedding table [B × E] | MLP [E, H_txt, D], ReLU | D |
  *
+ * With `factored` (v3, the default) both networks output F·k block values and S + F gate logits instead, and
+ * a gated projection (factored_space.ts) makes the D = S + F·k wide embedding: one scene coordinate and
+ * the blocks of the facts that apply (image) or that the caption mentions (text), everything else exactly 0.
+ *
  * Both outputs are L2-normalised by the user (VLM-RM and the InfoNCE loss normalise). Weights live in a
  * safetensors file with the architecture in `__metadata__` (offline_embedder.ts loads it).
  */
@@ -15,6 +19,7 @@ import type { Tensor } from '../../../agents/nn/tensor.ts';
 import { tensor } from '../../../agents/nn/tensor.ts';
 import { TextHasher } from '../../../agents/text/features.ts';
 import { KeypointEncoder } from './keypoint_encoder.ts';
+import { FactoredHead, factoredDim, factoredNetWidth, type FactoredSpace } from './factored_space.ts';
 import type { Frame } from '../../../sim/env.ts';
 import { Rng } from '../../../sim/rng.ts';
 
@@ -38,12 +43,24 @@ export interface DualEncoderConfig {
   /** Text embedding width (E). */
   readonly textEmbed: number;
   readonly textHidden: number;
-  /** Joint embedding width (D). */
+  /** Joint embedding width (D); with `factored`, S + F·k. */
   readonly dim: number;
+  /**
+   * The joint space factored by scene kind and fact family with hard gates (factored_space.ts; v3). Absent
+   * = a dense space (v1, v2 files): both networks output the D-wide embedding directly.
+   */
+  readonly factored?: FactoredSpace;
 }
 
-/** ≈ 82 k parameters: 0.33 MB of F32 weights (the text table is most of it). */
-export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
+/** The factored space of the shipped embedder: the scene kinds and fact keys of captions.ts. */
+export const DEFAULT_SPACE: FactoredSpace = {
+  scenes: ['arm', 'cartpole'],
+  facts: ['gripperGoal', 'gripperGoalSide', 'gripperGoalHeight', 'gripperHeight', 'gripperOpen', 'cubeGoal', 'gripperCube', 'poleTilt', 'cartPos'],
+  block: 8,
+};
+
+/** ≈ 85 k parameters: 0.34 MB of F32 weights (the text table is most of it). */
+export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: factoredDim(DEFAULT_SPACE), imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30, factored: DEFAULT_SPACE };
 
 const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
 
@@ -108,6 +125,9 @@ export class DualEncoder {
   readonly pixelStd: Tensor;
   readonly hasher: TextHasher;
   readonly inSize: number;
+  /** The gated projections onto the factored space (absent for a dense space). */
+  readonly imageHead?: FactoredHead;
+  readonly textHead?: FactoredHead;
   private bagIds: Int32Array[] = [];
   private scratchIn = new Float32Array(0);
   private scratchBag = new Float32Array(0);
@@ -116,15 +136,22 @@ export class DualEncoder {
     this.config = config;
     const rng = new Rng(seed);
     this.inSize = 3 * config.imageSide * config.imageSide;
+    let out = config.dim;
+    if (config.factored !== undefined) {
+      if (config.dim !== factoredDim(config.factored)) throw new RangeError(`DualEncoder: config.dim is ${config.dim}, but the factored space is ${factoredDim(config.factored)} wide (scenes + facts × block)`);
+      this.imageHead = new FactoredHead(config.factored, 'unit');
+      this.textHead = new FactoredHead(config.factored, 'raw');
+      out = factoredNetWidth(config.factored);
+    }
     const kind = config.imageNet ?? 'mlp';
     if (kind === 'keypoints') {
-      this.image = new KeypointEncoder({ side: config.imageSide, channels: config.pixelChannels ?? 16, keypoints: config.keypoints ?? 8, pooled: config.pooledMaps ?? 8, hidden: config.imageHidden, dim: config.dim, gain: config.keypointGain }, rng);
+      this.image = new KeypointEncoder({ side: config.imageSide, channels: config.pixelChannels ?? 16, keypoints: config.keypoints ?? 8, pooled: config.pooledMaps ?? 8, hidden: config.imageHidden, dim: out, gain: config.keypointGain }, rng);
     } else if (kind === 'mlp') {
-      this.image = new Mlp({ sizes: [this.inSize, config.imageHidden, config.dim], activation: 'relu', init: 'torch', rng });
+      this.image = new Mlp({ sizes: [this.inSize, config.imageHidden, out], activation: 'relu', init: 'torch', rng });
     } else {
       throw new Error(`DualEncoder: config.imageNet must be 'mlp' or 'keypoints', got ${JSON.stringify(kind)}`);
     }
-    this.text = new Mlp({ sizes: [config.textEmbed, config.textHidden, config.dim], activation: 'relu', init: 'torch', rng });
+    this.text = new Mlp({ sizes: [config.textEmbed, config.textHidden, out], activation: 'relu', init: 'torch', rng });
     this.table = tensor([config.buckets, config.textEmbed], undefined, 'text.table');
     for (let i = 0; i < this.table.data.length; i++) this.table.data[i] = rng.normal(0, 0.5);
     this.tableGrad = tensor([config.buckets, config.textEmbed], undefined, 'text.table');
@@ -149,12 +176,16 @@ export class DualEncoder {
     return x;
   }
 
-  /** Image embeddings [n × D] (unnormalised) of downsampled pixels [n × inSize] (not modified). */
-  forwardPixels(pixels: Float32Array, n: number): Float32Array {
+  /**
+   * Image embeddings [n × D] (unnormalised) of downsampled pixels [n × inSize] (not modified). `labels`
+   * (training, factored space only): the scenes' gate labels [n × (S + F)] (factored_space.ts gateLabels).
+   */
+  forwardPixels(pixels: Float32Array, n: number, labels?: Uint8Array): Float32Array {
     if (this.scratchIn.length < n * this.inSize) this.scratchIn = new Float32Array(n * this.inSize);
     const x = this.scratchIn.subarray(0, n * this.inSize);
     x.set(pixels.subarray(0, n * this.inSize));
-    return this.image.forward(this.standardise(x, n), n);
+    const net = this.image.forward(this.standardise(x, n), n);
+    return this.imageHead ? this.imageHead.forward(net, n, labels) : net;
   }
 
   /** Image embeddings [n × D] of frames. */
@@ -165,8 +196,11 @@ export class DualEncoder {
     return this.forwardPixels(px, n);
   }
 
-  /** Text embeddings [n × D] (unnormalised); remembers the bags for `backwardText`. */
-  forwardTexts(texts: readonly string[]): Float32Array {
+  /**
+   * Text embeddings [n × D] (unnormalised); remembers the bags for `backwardText`. `labels` (training,
+   * factored space only): the captions' gate labels [n × (S + F)].
+   */
+  forwardTexts(texts: readonly string[], labels?: Uint8Array): Float32Array {
     const n = texts.length, E = this.config.textEmbed, T = this.table.data;
     if (this.scratchBag.length < n * E) this.scratchBag = new Float32Array(n * E);
     const bag = this.scratchBag.subarray(0, n * E);
@@ -177,17 +211,22 @@ export class DualEncoder {
       const w = 1 / ids.length;
       for (const id of ids) for (let k = 0; k < E; k++) bag[i * E + k] += w * T[id * E + k];
     }
-    return this.text.forward(bag, n);
+    const net = this.text.forward(bag, n);
+    return this.textHead ? this.textHead.forward(net, n, labels) : net;
   }
 
-  /** Accumulate gradients of the last `forwardPixels` from dL/d(embedding) [n × D]. */
-  backwardImage(dOut: Float32Array, n: number): void {
-    this.image.backward(dOut, n);
+  /**
+   * Accumulate gradients of the last `forwardPixels` from dL/d(embedding) [n × D] (plus `gateWeight` × the
+   * gate loss's when that forward was labelled).
+   */
+  backwardImage(dOut: Float32Array, n: number, gateWeight = 1): void {
+    this.image.backward(this.imageHead ? this.imageHead.backward(dOut, n, gateWeight) : dOut, n);
   }
 
-  /** Accumulate gradients of the last `forwardTexts` (text MLP and embedding table). */
-  backwardText(dOut: Float32Array, n: number): void {
-    const dBag = this.text.backward(dOut, n, { inputGrad: true }) as Float32Array;
+  /** Accumulate gradients of the last `forwardTexts` (text MLP and embedding table), like backwardImage. */
+  backwardText(dOut: Float32Array, n: number, gateWeight = 1): void {
+    const dNet = this.textHead ? this.textHead.backward(dOut, n, gateWeight) : dOut;
+    const dBag = this.text.backward(dNet, n, { inputGrad: true }) as Float32Array;
     const E = this.config.textEmbed, G = this.tableGrad.data;
     for (let i = 0; i < n; i++) {
       const ids = this.bagIds[i];

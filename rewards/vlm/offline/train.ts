@@ -13,6 +13,7 @@ import { Adam, clipGradNorm } from '../../../agents/nn/adam.ts';
 import { Rng } from '../../../sim/rng.ts';
 import { type Caption, captionWeight, perturbedCaption, randomCaption, type SceneFacts, type SceneMetrics, wordDropout } from './captions.ts';
 import { DEFAULT_CONFIG, DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
+import { gateLabels } from './factored_space.ts';
 
 /** Training pairs: downsampled pixels (bytes, [n × 3·S²]) and the facts of each scene. */
 export interface VlmDataset {
@@ -34,6 +35,8 @@ export interface TrainOptions {
   readonly sigma?: number;
   /** Weight of the false-pair floor term (infoNce); 0 = plain InfoNCE. */
   readonly floor?: number;
+  /** Weight of the gate logits' cross-entropy (factored space only; default 1). */
+  readonly gateWeight?: number;
   readonly config?: DualEncoderConfig;
   readonly log?: (epoch: number, step: number, loss: number) => void;
 }
@@ -194,6 +197,10 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
   const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
   const T = new Float32Array(B * M);
   const sigma = opts.sigma ?? 0;
+  const space = model.config.factored;
+  const G = space ? space.scenes.length + space.facts.length : 0;
+  const imgLabels = space ? new Uint8Array(B * G) : undefined, txtLabels = space ? new Uint8Array(M * G) : undefined;
+  const gateWeight = opts.gateWeight ?? 1;
   const order = Array.from({ length: data.n }, (_, i) => i);
   const steps = Math.floor(data.n / B);
   const totalSteps = steps * opts.epochs;
@@ -211,17 +218,22 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       const texts = caps.map((c) => (rng.random() < 0.5 ? wordDropout(c.text, 0.12, rng) : c.text));
       for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma);
 
+      if (space) {
+        idx.forEach((k, i) => gateLabels(space, data.facts[k], imgLabels!, i * G));
+        caps.forEach((c, j) => gateLabels(space, c.facts, txtLabels!, j * G));
+      }
       model.zeroGrad();
-      const xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B);
+      const xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B, imgLabels);
       normaliseRows(xe, B, D, xh, xn);
-      const te = model.forwardTexts(texts);
+      const te = model.forwardTexts(texts, txtLabels);
       normaliseRows(te, M, D, th, tn);
-      const loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt, opts.floor ?? 0);
+      let loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt, opts.floor ?? 0);
+      if (space) loss += gateWeight * (model.imageHead!.gateLoss + model.textHead!.gateLoss);
       normaliseBackward(dx, xh, xn, B, D);
       normaliseBackward(dt, th, tn, M, D);
-      model.backwardText(dt, M);
+      model.backwardText(dt, M, gateWeight);
       // The image MLP's last forward was for batch B (the text MLP is a separate network), so its cache holds.
-      model.backwardImage(dx, B);
+      model.backwardImage(dx, B, gateWeight);
       clipGradNorm(model.grads(), 1);
       adam.step();
       opts.log?.(epoch, step, loss);

@@ -1,0 +1,114 @@
+// The factored joint space of the offline embedder (rewards/vlm/offline/factored_space.ts): exact zeros
+// across scene kinds, a fixed image norm per gate pattern, the gates, and the backward pass.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FactoredHead, factoredDim, factoredNetWidth, type FactoredSpace, gateLabels } from '../../../rewards/vlm/offline/factored_space.ts';
+import { VlmRm } from '../../../rewards/vlm/vlmrm.ts';
+
+const SPACE: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['gripperGoal', 'cubeGoal', 'poleTilt'], block: 3 };
+const S = SPACE.scenes.length, F = SPACE.facts.length, K = SPACE.block;
+const W = factoredNetWidth(SPACE), D = factoredDim(SPACE);
+// Network outputs in [−3, 3] on a 0.01 grid (fast-check's floats crowd near 0 and the extremes).
+const netRow = fc.array(fc.integer({ min: -300, max: 300 }), { minLength: W, maxLength: W }).map((a) => Float32Array.from(a, (v) => v / 100));
+
+const labels = (facts: Record<string, string>) => {
+  const out = new Uint8Array(S + F);
+  gateLabels(SPACE, facts, out, 0);
+  return out;
+};
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+describe('FactoredHead', () => {
+  it('lays out S scene coordinates then F blocks; labels are the scene one-hot and the fact keys present', () => {
+    expect(D).toBe(2 + 3 * 3);
+    expect(W).toBe(3 * 3 + 2 + 3);
+    expect(Array.from(labels({ scene: 'arm', gripperGoal: 'near', cubeGoal: 'far' }))).toEqual([1, 0, 1, 1, 0]);
+    expect(Array.from(labels({ scene: 'cartpole', poleTilt: 'upright' }))).toEqual([0, 1, 0, 0, 1]);
+    expect(() => labels({ scene: 'kitchen' })).toThrow(/scene "kitchen" is not one of/);
+  });
+
+  it('inference gates: the argmax scene, facts whose logit is > 0; gated-off coordinates are exactly 0', () => {
+    const h = new FactoredHead(SPACE, 'raw');
+    const net = new Float32Array(W).fill(0.5);
+    net.set([0.2, 0.9], F * K); // cartpole wins
+    net.set([-1, 2, -0.1], F * K + S); // only cubeGoal open
+    const e = h.forward(net, 1);
+    expect(Array.from(e.subarray(0, S))).toEqual([0, 1]);
+    expect(Array.from(e.subarray(S, S + K))).toEqual([0, 0, 0]);
+    expect(Array.from(e.subarray(S + K, S + 2 * K))).toEqual([0.5, 0.5, 0.5]);
+    expect(Array.from(e.subarray(S + 2 * K))).toEqual([0, 0, 0]);
+  });
+
+  it('an image and a caption about different scene kinds (no shared fact) have a dot product of exactly 0', () => {
+    fc.assert(
+      fc.property(netRow, netRow, (a, b) => {
+        const img = new FactoredHead(SPACE, 'unit').forward(a, 1, labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' })).slice();
+        const txt = new FactoredHead(SPACE, 'raw').forward(b, 1, labels({ scene: 'cartpole', poleTilt: 'x' })).slice();
+        return dot(img, txt) === 0;
+      }),
+    );
+  });
+
+  it('image embeddings with the same gates have the same norm, so a fact-free caption scores every such frame the same', () => {
+    fc.assert(
+      fc.property(netRow, netRow, (a, b) => {
+        const gates = labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' });
+        const h = new FactoredHead(SPACE, 'unit');
+        const x1 = h.forward(a, 1, gates).slice(), x2 = h.forward(b, 1, gates).slice();
+        // Blocks of norm ≈ 0 are not unit length; the generator can produce them, skip those.
+        const blockNorms = (net: Float32Array) => [0, 1].map((f) => Math.hypot(...net.subarray(f * K, (f + 1) * K)));
+        fc.pre(Math.min(...blockNorms(a), ...blockNorms(b)) > 0.05);
+        expect(dot(x1, x1)).toBeCloseTo(3, 5);
+        expect(dot(x2, x2)).toBeCloseTo(3, 5);
+        const baseline = new Float32Array(D);
+        baseline[0] = 1; // "a robot arm over a table": only the arm coordinate
+        expect(dot(x1, baseline) / Math.sqrt(dot(x1, x1))).toBeCloseTo(dot(x2, baseline) / Math.sqrt(dot(x2, x2)), 5);
+      }),
+    );
+  });
+
+  it('VLM-RM on such embeddings: a prompt about another scene kind gives the same reward to every frame, at any α', () => {
+    const rng = Array.from({ length: 32 }, (_, i) => Float32Array.from({ length: W }, (_, k) => 2 * Math.sin(1.3 * i + 0.7 * k + 0.1 * i * k)));
+    const img = new FactoredHead(SPACE, 'unit'), txt = new FactoredHead(SPACE, 'raw');
+    const frames = new Float32Array(30 * D);
+    for (let i = 0; i < 30; i++) frames.set(img.forward(rng[i], 1, labels({ scene: 'arm', gripperGoal: 'x' })), i * D);
+    const goal = txt.forward(rng[30], 1, labels({ scene: 'cartpole', poleTilt: 'x' })).slice();
+    const base = txt.forward(rng[31], 1, labels({ scene: 'arm' })).slice();
+    for (const alpha of [0, 0.5, 1]) {
+      const rm = new VlmRm(goal, 1, base, 1, D, { alpha });
+      const r = new Float64Array(30);
+      for (let i = 0; i < 30; i++) r[i] = rm.rewardOne(frames, i * D);
+      for (let i = 1; i < 30; i++) expect(r[i]).toBeCloseTo(r[0], 6);
+    }
+  });
+
+  for (const mode of ['unit', 'raw'] as const) {
+    it(`backward (${mode}) matches finite differences of Σ w·embedding + gate cross-entropy`, () => {
+      const n = 3;
+      const h = new FactoredHead(SPACE, mode);
+      const net = Float32Array.from({ length: n * W }, (_, i) => Math.sin(1.7 * i + 0.3) * 1.5);
+      const lab = new Uint8Array(n * (S + F));
+      gateLabels(SPACE, { scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' }, lab, 0);
+      gateLabels(SPACE, { scene: 'cartpole', poleTilt: 'x' }, lab, S + F);
+      gateLabels(SPACE, { scene: 'arm', cubeGoal: 'x' }, lab, 2 * (S + F));
+      const w = Float32Array.from({ length: n * D }, (_, i) => Math.cos(0.9 * i));
+      const gw = 0.7;
+      const loss = (x: Float32Array) => {
+        const e = h.forward(x, n, lab);
+        return dot(e, w) + gw * h.gateLoss;
+      };
+      loss(net);
+      const g = h.backward(w, n, gw).slice();
+      const eps = 1e-2;
+      for (let i = 0; i < n * W; i++) {
+        const keep = net[i];
+        net[i] = keep + eps;
+        const up = loss(net);
+        net[i] = keep - eps;
+        const down = loss(net);
+        net[i] = keep;
+        expect(g[i], `input ${i}`).toBeCloseTo((up - down) / (2 * eps), 2);
+      }
+    });
+  }
+});
