@@ -85,6 +85,11 @@ export interface Correlation {
    * Spearman ignores scale, so a prompt whose reward barely moves can still rank frames consistently.
    */
   readonly rewardStd: number;
+  /**
+   * max − min of the reward over all frames. 0, or float32 rounding (below 1e-6), means the prompt gives
+   * every frame the same reward: ρ is then undefined (null) or ranks rounding noise.
+   */
+  readonly rewardRange: number;
 }
 
 const mean = (xs: number[]) => {
@@ -109,7 +114,12 @@ export function correlate(embedder: Embedder, cache: TextEmbeddingCache, envId: 
   }
   const m = mean(R);
   const sd = Math.sqrt(mean(R.map((r) => (r - m) ** 2)));
-  return { prompt, alpha, pooled: round(spearman(R, P)), expertPerEpisode: round(mean(per)), rewardStd: Math.round(sd * 1e4) / 1e4 };
+  let lo = Infinity, hi = -Infinity;
+  for (const r of R) {
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  return { prompt, alpha, pooled: round(spearman(R, P)), expertPerEpisode: round(mean(per)), rewardStd: Math.round(sd * 1e4) / 1e4, rewardRange: Number((hi - lo).toPrecision(2)) };
 }
 
 /**

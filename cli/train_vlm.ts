@@ -8,7 +8,11 @@
  *
  *   npm run train:vlm -- [--per-env 8000] [--heldout 500] [--epochs 8] [--seed 1] [--image-side 32]
  *                        [--image-hidden 128] [--image-net keypoints|mlp] [--keypoint-gain 30]
- *                        [--sigma 0.05] [--floor 20] [--robot-cameras front,side] [--out FILE]
+ *                        [--sigma 0.05] [--floor 20] [--scale S] [--gate-weight W] [--dense]
+ *                        [--robot-cameras front,side] [--out FILE]
+ *
+ * The joint space is factored by scene kind and fact family (rewards/vlm/offline/factored_space.ts);
+ * `--dense` trains the earlier unfactored space instead (v2's layout, for comparison).
  *
  * The defaults reproduce the shipped weights (the same tensors; only the timings in the report differ).
  */
@@ -59,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--keypoint-gain <g>', 'gain on the keypoint logits (keypoints only)', nonNeg('--keypoint-gain'), DEFAULT_CONFIG.keypointGain ?? 1)
     .option('--sigma <m>', 'width [m] of the graded distance targets (0 = exact 0/1 truth)', nonNeg('--sigma'), DEFAULT_TRAIN.sigma ?? 0)
     .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
+    .option('--scale <s>', 'logit scale 1/τ of the contrastive loss', nonNeg('--scale'), DEFAULT_TRAIN.scale)
+    .option('--gate-weight <w>', "weight of the factored space's gate cross-entropy", nonNeg('--gate-weight'), DEFAULT_TRAIN.gateWeight ?? 1)
+    .option('--dense', 'an unfactored 64-wide joint space (the v2 layout) instead of the factored one')
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
     .option('--out <file>', 'weights file', DEFAULT_WEIGHTS)
     .exitOverride();
@@ -67,12 +74,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; robotCameras: string }>();
+  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale: number; gateWeight: number; dense?: boolean; robotCameras: string }>();
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
   const side = o.imageSide;
-  const config = { ...DEFAULT_CONFIG, imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain };
+  const config = { ...DEFAULT_CONFIG, imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain, ...(o.dense ? { factored: undefined, dim: 64 } : {}) };
   const train = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.perEnv])), seed: o.seed, side, robotCameras, log });
   // Held-out scenes come from other episode seeds (seed + 10 007), never from training episodes.
   const held = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.heldout])), seed: o.seed + 10_007, side, robotCameras });
@@ -86,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     seed: o.seed,
     sigma: o.sigma,
     floor: o.floor,
+    scale: o.scale,
+    gateWeight: o.gateWeight,
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -114,9 +123,9 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor },
+    loss: { sigma: o.sigma, floor: o.floor, scale: o.scale, gateWeight: o.gateWeight },
     robotCameras,
-    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --robot-cameras ${robotCameras.join(',')}`,
+    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${o.scale} --gate-weight ${o.gateWeight}${o.dense ? ' --dense' : ''} --robot-cameras ${robotCameras.join(',')}`,
   };
   const bytes = encodeDualEncoder(model, { report: JSON.stringify(report) });
   fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });

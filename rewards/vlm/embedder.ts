@@ -12,7 +12,7 @@
 import type { Frame } from '../../sim/env.ts';
 
 export interface Embedder {
-  /** Provenance recorded in summary.json, e.g. 'offline:rewardforge-scenes-v2' or 'http:<model>'. */
+  /** Provenance recorded in summary.json, e.g. 'offline:rewardforge-scenes-v3' or 'http:<model>'. */
   readonly name: string;
   /** Embedding width D. */
   readonly dim: number;

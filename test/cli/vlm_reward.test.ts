@@ -83,7 +83,7 @@ describe('--reward vlm', () => {
     const r = await captureStderr(() => main(['--env', 'classic/CartPole-v1', '--reward', 'vlm:the pole is upright', '--alpha', '0', '--steps', '512', '--num-envs', '2', '--quiet', '--eval-episodes', '2', '--out', out]));
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v2', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
+    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v3', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
     expect(summary.reward.framesEmbedded).toBeGreaterThanOrEqual(512);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.reward.kind).toBe('vlm');

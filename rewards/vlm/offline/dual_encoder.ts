@@ -8,7 +8,7 @@
  * | text  | lower-cased words, light stemming, stop words dropped → hashed unigrams + bigrams (agents/text/features.ts, B buckets) → mean of an embedding table [B × E] | MLP [E, H_txt, D], ReLU | D |
  *
  * With `factored` (v3, the default) both networks output F·k block values and S + F gate logits instead, and
- * a gated projection (factored_space.ts) makes the D = S + F·k wide embedding: one scene coordinate and
+ * a gated projection (factored_space.ts) makes the D = S + 1 + F·k wide embedding: one scene coordinate and
  * the blocks of the facts that apply (image) or that the caption mentions (text), everything else exactly 0.
  *
  * Both outputs are L2-normalised by the user (VLM-RM and the InfoNCE loss normalise). Weights live in a
@@ -43,7 +43,7 @@ export interface DualEncoderConfig {
   /** Text embedding width (E). */
   readonly textEmbed: number;
   readonly textHidden: number;
-  /** Joint embedding width (D); with `factored`, S + F·k. */
+  /** Joint embedding width (D); with `factored`, S + 1 + F·k. */
   readonly dim: number;
   /**
    * The joint space factored by scene kind and fact family with hard gates (factored_space.ts; v3). Absent
@@ -57,6 +57,7 @@ export const DEFAULT_SPACE: FactoredSpace = {
   scenes: ['arm', 'cartpole'],
   facts: ['gripperGoal', 'gripperGoalSide', 'gripperGoalHeight', 'gripperHeight', 'gripperOpen', 'cubeGoal', 'gripperCube', 'poleTilt', 'cartPos'],
   block: 8,
+  factScenes: ['arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'cartpole', 'cartpole'],
 };
 
 /** ≈ 85 k parameters: 0.34 MB of F32 weights (the text table is most of it). */
@@ -139,7 +140,7 @@ export class DualEncoder {
     let out = config.dim;
     if (config.factored !== undefined) {
       if (config.dim !== factoredDim(config.factored)) throw new RangeError(`DualEncoder: config.dim is ${config.dim}, but the factored space is ${factoredDim(config.factored)} wide (scenes + facts × block)`);
-      this.imageHead = new FactoredHead(config.factored, 'unit');
+      this.imageHead = new FactoredHead(config.factored, config.factored.imageBlocks ?? 'unit');
       this.textHead = new FactoredHead(config.factored, 'raw');
       out = factoredNetWidth(config.factored);
     }

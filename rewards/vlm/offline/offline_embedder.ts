@@ -15,7 +15,13 @@ import type { Embedder } from '../embedder.ts';
 import { DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
 export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
-export const OFFLINE_NAME = 'offline:rewardforge-scenes-v2';
+/** The shipped embedder's name. */
+export const OFFLINE_NAME = 'offline:rewardforge-scenes-v3';
+
+/** A weights file's generation from its architecture: v3 factored space, v2 dense keypoints, v1 pixel MLP. */
+export function offlineName(config: DualEncoderConfig): string {
+  return `offline:rewardforge-scenes-${config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
+}
 
 export function encodeDualEncoder(model: DualEncoder, metadata: Record<string, string> = {}): Uint8Array {
   const tensors: TensorMap = {};
@@ -37,10 +43,11 @@ export function decodeDualEncoder(bytes: Uint8Array): { model: DualEncoder; meta
 }
 
 export class OfflineEmbedder implements Embedder {
-  readonly name = OFFLINE_NAME;
+  readonly name: string;
   readonly dim: number;
 
   constructor(readonly model: DualEncoder, readonly metadata: Record<string, string> = {}) {
+    this.name = offlineName(model.config);
     this.dim = model.config.dim;
   }
 

@@ -33,6 +33,8 @@ export interface TrainOptions {
   readonly seed: number;
   /** Width [m] of the graded distance targets (captionWeight); 0 = exact 0/1 truth. */
   readonly sigma?: number;
+  /** Tail of the graded targets outside a bin (captionWeight): `exp` (default) or `power`. */
+  readonly tail?: 'exp' | 'power';
   /** Weight of the false-pair floor term (infoNce); 0 = plain InfoNCE. */
   readonly floor?: number;
   /** Weight of the gate logits' cross-entropy (factored space only; default 1). */
@@ -216,7 +218,7 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       const caps: Caption[] = idx.map((k) => randomCaption(data.facts[k], rng));
       for (let k = 0; k < K; k++) caps.push(perturbedCaption(caps[rng.int(B)], rng) ?? caps[rng.int(B)]);
       const texts = caps.map((c) => (rng.random() < 0.5 ? wordDropout(c.text, 0.12, rng) : c.text));
-      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma);
+      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma, opts.tail);
 
       if (space) {
         idx.forEach((k, i) => gateLabels(space, data.facts[k], imgLabels!, i * G));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FactoredHead, factoredDim, factoredNetWidth, type FactoredSpace, gateLabels } from '../../../rewards/vlm/offline/factored_space.ts';
 import { VlmRm } from '../../../rewards/vlm/vlmrm.ts';
 
-const SPACE: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['gripperGoal', 'cubeGoal', 'poleTilt'], block: 3 };
+const SPACE: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['gripperGoal', 'cubeGoal', 'poleTilt'], block: 3, factScenes: ['arm', 'arm', 'cartpole'] };
 const S = SPACE.scenes.length, F = SPACE.facts.length, K = SPACE.block;
 const W = factoredNetWidth(SPACE), D = factoredDim(SPACE);
 // Network outputs in [−3, 3] on a 0.01 grid (fast-check's floats crowd near 0 and the extremes).
@@ -19,24 +19,38 @@ const labels = (facts: Record<string, string>) => {
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 
 describe('FactoredHead', () => {
-  it('lays out S scene coordinates then F blocks; labels are the scene one-hot and the fact keys present', () => {
-    expect(D).toBe(2 + 3 * 3);
+  it('lays out S scene coordinates, a pad, then F blocks; labels are the scene one-hot and the fact keys present', () => {
+    expect(D).toBe(2 + 1 + 3 * 3);
     expect(W).toBe(3 * 3 + 2 + 3);
     expect(Array.from(labels({ scene: 'arm', gripperGoal: 'near', cubeGoal: 'far' }))).toEqual([1, 0, 1, 1, 0]);
     expect(Array.from(labels({ scene: 'cartpole', poleTilt: 'upright' }))).toEqual([0, 1, 0, 0, 1]);
     expect(() => labels({ scene: 'kitchen' })).toThrow(/scene "kitchen" is not one of/);
+    // Grouped blocks: a block opens when any of its member facts is present.
+    const grouped: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['armState', 'cartpoleState'], members: [['gripperGoal', 'cubeGoal'], ['poleTilt']], block: 4, factScenes: ['arm', 'cartpole'] };
+    const out = new Uint8Array(4);
+    gateLabels(grouped, { scene: 'arm', cubeGoal: 'near' }, out, 0);
+    expect(Array.from(out)).toEqual([1, 0, 1, 0]);
+    gateLabels(grouped, { scene: 'arm' }, out, 0);
+    expect(Array.from(out)).toEqual([1, 0, 0, 0]);
+    expect(() => new FactoredHead({ ...grouped, members: [['gripperGoal']] }, 'raw')).toThrow(/members must list the fact keys of each of the 2 blocks, got 1/);
   });
 
-  it('inference gates: the argmax scene, facts whose logit is > 0; gated-off coordinates are exactly 0', () => {
-    const h = new FactoredHead(SPACE, 'raw');
+  it('inference gates: the argmax scene, facts whose logit is > 0 (for images, only facts of that scene); gated-off coordinates are exactly 0', () => {
     const net = new Float32Array(W).fill(0.5);
     net.set([0.2, 0.9], F * K); // cartpole wins
-    net.set([-1, 2, -0.1], F * K + S); // only cubeGoal open
-    const e = h.forward(net, 1);
-    expect(Array.from(e.subarray(0, S))).toEqual([0, 1]);
-    expect(Array.from(e.subarray(S, S + K))).toEqual([0, 0, 0]);
-    expect(Array.from(e.subarray(S + K, S + 2 * K))).toEqual([0.5, 0.5, 0.5]);
-    expect(Array.from(e.subarray(S + 2 * K))).toEqual([0, 0, 0]);
+    net.set([-1, 2, 0.1], F * K + S); // cubeGoal and poleTilt logits > 0
+    const txt = new FactoredHead(SPACE, 'raw').forward(net, 1);
+    expect(Array.from(txt.subarray(0, S + 1))).toEqual([0, 1, 0]);
+    expect(Array.from(txt.subarray(S + 1, S + 1 + K))).toEqual([0, 0, 0]);
+    expect(Array.from(txt.subarray(S + 1 + K, S + 1 + 2 * K))).toEqual([0.5, 0.5, 0.5]);
+    expect(Array.from(txt.subarray(S + 1 + 2 * K))).toEqual([0.5, 0.5, 0.5]);
+    // An image of the cart-pole scene cannot open the arm's cubeGoal block; its open block is unit length.
+    const img = new FactoredHead(SPACE, 'unit').forward(net, 1);
+    expect(Array.from(img.subarray(0, S))).toEqual([0, 1]);
+    expect(img[S]).toBeCloseTo(Math.sqrt(2), 6);
+    expect(Array.from(img.subarray(S + 1, S + 1 + 2 * K))).toEqual([0, 0, 0, 0, 0, 0]);
+    for (const v of img.subarray(S + 1 + 2 * K)) expect(v).toBeCloseTo(1 / Math.sqrt(3), 6);
+    expect(() => new FactoredHead({ ...SPACE, factScenes: ['arm', 'arm', 'kitchen'] }, 'unit')).toThrow(/factScenes\[2\] = "kitchen"/);
   });
 
   it('an image and a caption about different scene kinds (no shared fact) have a dot product of exactly 0', () => {
@@ -49,17 +63,17 @@ describe('FactoredHead', () => {
     );
   });
 
-  it('image embeddings with the same gates have the same norm, so a fact-free caption scores every such frame the same', () => {
+  it('every image embedding has norm √(1 + F), so a fact-free caption scores all frames of a scene kind the same, whichever blocks are open', () => {
     fc.assert(
-      fc.property(netRow, netRow, (a, b) => {
-        const gates = labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' });
+      fc.property(netRow, netRow, fc.boolean(), (a, b, cube) => {
         const h = new FactoredHead(SPACE, 'unit');
-        const x1 = h.forward(a, 1, gates).slice(), x2 = h.forward(b, 1, gates).slice();
+        const x1 = h.forward(a, 1, labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' })).slice();
+        const x2 = h.forward(b, 1, labels(cube ? { scene: 'arm', cubeGoal: 'x' } : { scene: 'arm', gripperGoal: 'x' })).slice();
         // Blocks of norm ≈ 0 are not unit length; the generator can produce them, skip those.
         const blockNorms = (net: Float32Array) => [0, 1].map((f) => Math.hypot(...net.subarray(f * K, (f + 1) * K)));
         fc.pre(Math.min(...blockNorms(a), ...blockNorms(b)) > 0.05);
-        expect(dot(x1, x1)).toBeCloseTo(3, 5);
-        expect(dot(x2, x2)).toBeCloseTo(3, 5);
+        expect(dot(x1, x1)).toBeCloseTo(1 + F, 5);
+        expect(dot(x2, x2)).toBeCloseTo(1 + F, 5);
         const baseline = new Float32Array(D);
         baseline[0] = 1; // "a robot arm over a table": only the arm coordinate
         expect(dot(x1, baseline) / Math.sqrt(dot(x1, x1))).toBeCloseTo(dot(x2, baseline) / Math.sqrt(dot(x2, x2)), 5);
@@ -71,7 +85,7 @@ describe('FactoredHead', () => {
     const rng = Array.from({ length: 32 }, (_, i) => Float32Array.from({ length: W }, (_, k) => 2 * Math.sin(1.3 * i + 0.7 * k + 0.1 * i * k)));
     const img = new FactoredHead(SPACE, 'unit'), txt = new FactoredHead(SPACE, 'raw');
     const frames = new Float32Array(30 * D);
-    for (let i = 0; i < 30; i++) frames.set(img.forward(rng[i], 1, labels({ scene: 'arm', gripperGoal: 'x' })), i * D);
+    for (let i = 0; i < 30; i++) frames.set(img.forward(rng[i], 1, labels(i % 3 ? { scene: 'arm', gripperGoal: 'x' } : { scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' })), i * D);
     const goal = txt.forward(rng[30], 1, labels({ scene: 'cartpole', poleTilt: 'x' })).slice();
     const base = txt.forward(rng[31], 1, labels({ scene: 'arm' })).slice();
     for (const alpha of [0, 0.5, 1]) {
@@ -82,7 +96,17 @@ describe('FactoredHead', () => {
     }
   });
 
-  for (const mode of ['unit', 'raw'] as const) {
+  it('bounded image blocks: length ≤ 1 each, and the pad still holds the norm at √(1 + F)', () => {
+    fc.assert(
+      fc.property(netRow, (a) => {
+        const x = new FactoredHead(SPACE, 'bounded').forward(a, 1, labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' }));
+        expect(dot(x, x)).toBeCloseTo(1 + F, 5);
+        for (let f = 0; f < F; f++) expect(Math.hypot(...x.subarray(S + 1 + f * K, S + 1 + (f + 1) * K))).toBeLessThanOrEqual(1 + 1e-6);
+      }),
+    );
+  });
+
+  for (const mode of ['unit', 'bounded', 'raw'] as const) {
     it(`backward (${mode}) matches finite differences of Σ w·embedding + gate cross-entropy`, () => {
       const n = 3;
       const h = new FactoredHead(SPACE, mode);

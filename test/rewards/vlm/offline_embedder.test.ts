@@ -11,6 +11,7 @@ import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/v
 import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder } from '../../../rewards/vlm/offline/offline_embedder.ts';
 import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
 import { Rng } from '../../../sim/rng.ts';
+import { VlmReward } from '../../../rewards/vlm/vlm_reward.ts';
 
 const cos = (a: Float32Array, ao: number, b: Float32Array, bo: number, d: number) => {
   let s = 0, na = 0, nb = 0;
@@ -30,7 +31,7 @@ describe('OfflineEmbedder (shipped weights)', () => {
     const report = JSON.parse(emb.metadata.report) as { heldoutTop1: number; chance: number; command: string };
     expect(report.heldoutTop1).toBeGreaterThan(3 * report.chance);
     expect(report.command).toMatch(/^npm run train:vlm/);
-    expect(emb.name).toBe('offline:rewardforge-scenes-v2');
+    expect(emb.name).toBe('offline:rewardforge-scenes-v3');
   });
 
   it('is deterministic, and a frame embeds the same alone or in a batch', () => {
@@ -73,6 +74,43 @@ describe('OfflineEmbedder (shipped weights)', () => {
       if (cos(x, 0, t, 0, D) > cos(x, 0, t, D, D)) right++;
     }
     expect(right).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('OfflineEmbedder (shipped weights): the factored space on real renders', () => {
+  const emb = OfflineEmbedder.load();
+  const episodes = (env: string) => [
+    collectEpisode(env, { policy: 'expert', seed: 94_000, maxSteps: 40 }),
+    collectEpisode(env, { policy: 'random', seed: 94_001, maxSteps: 40 }),
+  ];
+
+  it('a prompt about the other scene kind gives every frame the same reward (float rounding aside), at α = 0, 0.5, 1', () => {
+    const cases: [string, string, string][] = [
+      ['robotics/Reach-v0', 'the pole is upright', 'a robot arm over a table'],
+      ['robotics/Push-v0', 'the cart is on the left', 'a robot arm over a table'],
+      ['classic/CartPole-v1', 'the gripper is touching the red cube', 'a cart with a pole'],
+    ];
+    for (const [env, prompt, baseline] of cases) {
+      const frames = episodes(env).flatMap((e) => e.frames);
+      for (const alpha of [0, 0.5, 1]) {
+        const r = new VlmReward(emb, { goals: [prompt], baselines: [baseline], alpha }).scoreWindow(frames);
+        const spread = Math.max(...r) - Math.min(...r);
+        expect(spread, `${env} "${prompt}" α=${alpha}`).toBeLessThan(1e-5);
+      }
+      // The task's own prompt is not constant on the same frames (the check above is not vacuous).
+      const task = env === 'classic/CartPole-v1' ? 'the pole is falling over to the right' : env === 'robotics/Reach-v0' ? 'the gripper is touching the blue ball' : 'the red cube is on the blue goal';
+      const r = new VlmReward(emb, { goals: [task], baselines: [baseline], alpha: 0.5 }).scoreWindow(frames);
+      expect(Math.max(...r) - Math.min(...r), env).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it("the baseline prompt's cosine is the same on every frame of a scene kind", () => {
+    const D = emb.dim;
+    const b = emb.embedTexts(['a robot arm over a table']);
+    const frames = [...episodes('robotics/Reach-v0'), ...episodes('robotics/Push-v0')].flatMap((e) => e.frames);
+    const x = emb.embedImages(frames);
+    const c = Array.from({ length: frames.length }, (_, i) => cos(x, i * D, b, 0, D));
+    expect(Math.max(...c) - Math.min(...c)).toBeLessThan(1e-6);
   });
 });
 
