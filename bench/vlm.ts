@@ -98,18 +98,26 @@ const mean = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/**
+ * Rewards are ranked at a resolution of 1e-6. Embeddings are float32 (about 7 significant digits), so two
+ * frames whose rewards differ by less are equal as far as the embedder can tell; ranking such differences
+ * would rank rounding (a prompt that gives every frame the same reward up to rounding would still get an
+ * arbitrary ρ). A reward constant at this resolution gives ρ = NaN (JSON null).
+ */
+const atResolution = (r: number): number => Math.round(r * 1e6) / 1e6;
+
 export function correlate(embedder: Embedder, cache: TextEmbeddingCache, envId: string, expert: Episode[], random: Episode[], prompt: string, alpha: number, views = 1): Correlation {
   const vr = new VlmReward(embedder, { goals: [prompt], baselines: [defaultBaseline(envId)], alpha }, { cache });
   const R: number[] = [], P: number[] = [];
   const per: number[] = [];
   for (const e of expert) {
-    const r = Array.from(vr.scoreWindow(e.frames, views));
+    const r = Array.from(vr.scoreWindow(e.frames, views), atResolution);
     per.push(spearman(r, e.progress));
     R.push(...r);
     P.push(...e.progress);
   }
   for (const e of random) {
-    R.push(...vr.scoreWindow(e.frames, views));
+    R.push(...Array.from(vr.scoreWindow(e.frames, views), atResolution));
     P.push(...e.progress);
   }
   const m = mean(R);

@@ -8,7 +8,7 @@
  *
  *   npm run train:vlm -- [--per-env 8000] [--heldout 500] [--epochs 8] [--seed 1] [--image-side 32]
  *                        [--image-hidden 128] [--image-net keypoints|mlp] [--keypoint-gain 30]
- *                        [--sigma 0.05] [--floor 20] [--scale S] [--gate-weight W] [--dense]
+ *                        [--sigma 0.05] [--floor 20] [--scale S] [--gate-weight W] [--probe W] [--dense]
  *                        [--robot-cameras front,side] [--out FILE]
  *
  * The joint space is factored by scene kind and fact family (rewards/vlm/offline/factored_space.ts);
@@ -65,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
     .option('--scale <s>', 'logit scale 1/τ of the contrastive loss', nonNeg('--scale'), DEFAULT_TRAIN.scale)
     .option('--gate-weight <w>', "weight of the factored space's gate cross-entropy", nonNeg('--gate-weight'), DEFAULT_TRAIN.gateWeight ?? 1)
+    .option('--probe <w>', 'weight of the distance probe on the factored image blocks (0 = off)', nonNeg('--probe'), DEFAULT_TRAIN.probe ?? 0)
     .option('--dense', 'an unfactored 64-wide joint space (the v2 layout) instead of the factored one')
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
     .option('--out <file>', 'weights file', DEFAULT_WEIGHTS)
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale: number; gateWeight: number; dense?: boolean; robotCameras: string }>();
+  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale: number; gateWeight: number; probe: number; dense?: boolean; robotCameras: string }>();
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
@@ -95,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     floor: o.floor,
     scale: o.scale,
     gateWeight: o.gateWeight,
+    probe: o.probe,
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -123,9 +125,9 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor, scale: o.scale, gateWeight: o.gateWeight },
+    loss: { sigma: o.sigma, floor: o.floor, scale: o.scale, gateWeight: o.gateWeight, probe: o.probe },
     robotCameras,
-    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${o.scale} --gate-weight ${o.gateWeight}${o.dense ? ' --dense' : ''} --robot-cameras ${robotCameras.join(',')}`,
+    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${o.scale} --gate-weight ${o.gateWeight} --probe ${o.probe}${o.dense ? ' --dense' : ''} --robot-cameras ${robotCameras.join(',')}`,
   };
   const bytes = encodeDualEncoder(model, { report: JSON.stringify(report) });
   fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });

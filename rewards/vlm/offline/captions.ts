@@ -108,14 +108,14 @@ export function sceneMetrics(s: Scene): SceneMetrics {
  * nearly false at 30 cm: graded targets that teach the embedding to order scenes by distance, not only to
  * tell bins apart.
  */
-export function captionWeight(caption: SceneFacts, scene: SceneFacts, metrics: SceneMetrics | undefined, sigma: number, tail: 'exp' | 'power' = 'exp'): number {
+export function captionWeight(caption: SceneFacts, scene: SceneFacts, metrics: SceneMetrics | undefined, sigma: number): number {
   let w = 1;
   for (const k in caption) {
     const d = metrics?.[k];
     if (sigma > 0 && d !== undefined && DISTANCE_FACTS.has(k)) {
       const [lo, hi] = BIN_INTERVAL[caption[k] as DistanceBin];
       const gap = d < lo ? lo - d : d > hi ? d - hi : 0;
-      w *= tail === 'exp' ? Math.exp(-gap / sigma) : 1 / (1 + gap / sigma) ** 2;
+      w *= Math.exp(-gap / sigma);
     } else if (scene[k] !== caption[k]) return 0;
   }
   return w;

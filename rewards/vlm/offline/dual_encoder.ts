@@ -140,7 +140,7 @@ export class DualEncoder {
     let out = config.dim;
     if (config.factored !== undefined) {
       if (config.dim !== factoredDim(config.factored)) throw new RangeError(`DualEncoder: config.dim is ${config.dim}, but the factored space is ${factoredDim(config.factored)} wide (scenes + facts × block)`);
-      this.imageHead = new FactoredHead(config.factored, config.factored.imageBlocks ?? 'unit');
+      this.imageHead = new FactoredHead(config.factored, 'unit');
       this.textHead = new FactoredHead(config.factored, 'raw');
       out = factoredNetWidth(config.factored);
     }

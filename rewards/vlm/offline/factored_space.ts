@@ -35,27 +35,12 @@ import type { SceneFacts } from './captions.ts';
 export interface FactoredSpace {
   /** Scene kinds (the captions' `scene` fact), one coordinate each. */
   readonly scenes: readonly string[];
-  /** Block names, one block each: fact keys of captions.ts, or group names with `members`. */
+  /** Fact keys (captions.ts), one block each. */
   readonly facts: readonly string[];
-  /**
-   * The caption fact keys behind each block (same order as `facts`; absent = each block is the one fact it
-   * names). A block opens when any of its members applies (image) or is mentioned (caption).
-   */
-  readonly members?: readonly (readonly string[])[];
   /** Width k of each fact block. */
   readonly block: number;
   /** The scene kind each fact belongs to (same order as `facts`): an image's block opens only in its scene. */
   readonly factScenes: readonly string[];
-  /**
-   * Which blocks a caption opens: `mentioned` (default) the facts it mentions; `scene` every fact of its
-   * scene kind once it mentions any (a fact-free caption still opens none).
-   */
-  readonly textBlocks?: 'mentioned' | 'scene';
-  /**
-   * How an image's open block is made from the network's values v: `unit` (default) v/‖v‖; `bounded`
-   * tanh(v)/√k, of length ≤ 1 (a block can say "weakly"). Either way the pad keeps the norm at √(1 + F).
-   */
-  readonly imageBlocks?: 'unit' | 'bounded';
 }
 
 /** Width of an embedding in `space`. */
@@ -69,7 +54,7 @@ export function gateLabels(space: FactoredSpace, facts: SceneFacts, out: Uint8Ar
   const S = space.scenes.length;
   if (facts.scene !== undefined && !space.scenes.includes(facts.scene)) throw new Error(`factored space: scene ${JSON.stringify(facts.scene)} is not one of ${JSON.stringify(space.scenes)}`);
   space.scenes.forEach((s, i) => (out[off + i] = facts.scene === s ? 1 : 0));
-  space.facts.forEach((f, i) => (out[off + S + i] = (space.members?.[i] ?? [f]).some((key) => facts[key] !== undefined) ? 1 : 0));
+  space.facts.forEach((f, i) => (out[off + S + i] = facts[f] !== undefined ? 1 : 0));
 }
 
 /**
@@ -84,7 +69,6 @@ export class FactoredHead {
   private raw = new Float32Array(0);
   private gates = new Uint8Array(0);
   private norms = new Float32Array(0);
-  private pads = new Float32Array(0);
   private out = new Float32Array(0);
   private dRaw = new Float32Array(0);
   private labels: Uint8Array | undefined;
@@ -92,9 +76,8 @@ export class FactoredHead {
   /** Scene index of each fact. */
   private readonly factScene: Int32Array;
 
-  constructor(readonly space: FactoredSpace, readonly mode: 'unit' | 'bounded' | 'raw') {
+  constructor(readonly space: FactoredSpace, readonly mode: 'unit' | 'raw') {
     if (space.scenes.length < 1 || space.facts.length < 1 || !(Number.isInteger(space.block) && space.block >= 1)) throw new RangeError(`factored space: needs ≥ 1 scene, ≥ 1 fact and an integer block ≥ 1, got ${JSON.stringify(space)}`);
-    if (space.members !== undefined && space.members.length !== space.facts.length) throw new RangeError(`factored space: members must list the fact keys of each of the ${space.facts.length} blocks, got ${space.members.length} lists`);
     if (space.factScenes?.length !== space.facts.length) throw new RangeError(`factored space: factScenes must name a scene for each of the ${space.facts.length} facts, got ${JSON.stringify(space.factScenes)}`);
     this.factScene = Int32Array.from(space.factScenes, (sc, f) => {
       const i = space.scenes.indexOf(sc);
@@ -118,7 +101,6 @@ export class FactoredHead {
       this.raw = new Float32Array(n * W);
       this.gates = new Uint8Array(n * G);
       this.norms = new Float32Array(n * F);
-      this.pads = new Float32Array(n);
       this.out = new Float32Array(n * D);
     }
     this.raw.set(net.subarray(0, n * W));
@@ -140,27 +122,10 @@ export class FactoredHead {
         for (let s = 0; s < S; s++) gates[g + s] = s === best ? 1 : 0;
         for (let f = 0; f < F; f++) gates[g + S + f] = net[r + L0 + S + f] > 0 && (this.mode === 'raw' || this.factScene[f] === best) ? 1 : 0;
       }
-      if (this.mode === 'raw' && this.space.textBlocks === 'scene') {
-        let any = 0, sc = 0;
-        for (let f = 0; f < F; f++) any |= gates[g + S + f];
-        for (let s = 0; s < S; s++) if (gates[g + s]) sc = s;
-        for (let f = 0; f < F; f++) gates[g + S + f] = any && this.factScene[f] === sc ? 1 : 0;
-      }
       for (let s = 0; s < S; s++) out[i * D + s] = gates[g + s];
       let open = 0;
       for (let f = 0; f < F; f++) {
         if (gates[g + S + f] === 0) continue;
-        if (this.mode === 'bounded') {
-          const o = i * D + S + 1 + f * k, inv = 1 / Math.sqrt(k);
-          let ss = 0;
-          for (let c = 0; c < k; c++) {
-            const v = Math.tanh(net[r + f * k + c]) * inv;
-            out[o + c] = v;
-            ss += v * v;
-          }
-          open += ss;
-          continue;
-        }
         open++;
         let nr = 1;
         if (this.mode === 'unit') {
@@ -171,12 +136,7 @@ export class FactoredHead {
         this.norms[i * F + f] = nr;
         for (let c = 0; c < k; c++) out[i * D + S + 1 + f * k + c] = net[r + f * k + c] / nr;
       }
-      // Image pad: unit blocks count 1 each, bounded blocks their squared length (≤ 1).
-      if (this.mode !== 'raw') {
-        const pad = Math.sqrt(Math.max(F - open, 0));
-        out[i * D + S] = pad;
-        this.pads[i] = pad;
-      }
+      if (this.mode === 'unit') out[i * D + S] = Math.sqrt(F - open);
     }
     this.labels = labels;
     this.gateLoss = labels !== undefined && n > 0 ? bce / (n * G) : 0;
@@ -202,13 +162,6 @@ export class FactoredHead {
         const o = e + S + 1 + f * k;
         if (this.mode === 'raw') {
           for (let c = 0; c < k; c++) d[r + f * k + c] = dEmb[o + c];
-        } else if (this.mode === 'bounded') {
-          // b = tanh(v)/√k, pad = √(F − Σ‖b‖²): dL/db = dL/db (direct) − dL/dpad · b/pad.
-          const dPad = dEmb[e + S], pad = Math.max(this.pads[i], 1e-6), sk = Math.sqrt(k);
-          for (let c = 0; c < k; c++) {
-            const b = out[o + c], t = b * sk;
-            d[r + f * k + c] = ((dEmb[o + c] - (dPad * b) / pad) * (1 - t * t)) / sk;
-          }
         } else {
           // u = v/‖v‖: du/dv = (I − u uᵀ)/‖v‖.
           let dot = 0;

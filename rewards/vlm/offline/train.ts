@@ -14,6 +14,8 @@ import { Rng } from '../../../sim/rng.ts';
 import { type Caption, captionWeight, perturbedCaption, randomCaption, type SceneFacts, type SceneMetrics, wordDropout } from './captions.ts';
 import { DEFAULT_CONFIG, DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 import { gateLabels } from './factored_space.ts';
+import { DISTANCE_FACTS } from './captions.ts';
+import { tensor } from '../../../agents/nn/tensor.ts';
 
 /** Training pairs: downsampled pixels (bytes, [n × 3·S²]) and the facts of each scene. */
 export interface VlmDataset {
@@ -33,17 +35,22 @@ export interface TrainOptions {
   readonly seed: number;
   /** Width [m] of the graded distance targets (captionWeight); 0 = exact 0/1 truth. */
   readonly sigma?: number;
-  /** Tail of the graded targets outside a bin (captionWeight): `exp` (default) or `power`. */
-  readonly tail?: 'exp' | 'power';
   /** Weight of the false-pair floor term (infoNce); 0 = plain InfoNCE. */
   readonly floor?: number;
   /** Weight of the gate logits' cross-entropy (factored space only; default 1). */
   readonly gateWeight?: number;
+  /**
+   * Weight of the distance probe (factored space only; 0 = off): each distance fact's image block must
+   * predict log(distance + 2 cm) linearly (a probe trained alongside, not saved). It ties the block to
+   * the distance itself, so frames far from the goal are ordered too, where the graded caption targets
+   * are all but 0.
+   */
+  readonly probe?: number;
   readonly config?: DualEncoderConfig;
   readonly log?: (epoch: number, step: number, loss: number) => void;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0, sigma: 0.05, floor: 20 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 40, seed: 0, sigma: 0.05, floor: 20, gateWeight: 10, probe: 5 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {
@@ -203,6 +210,13 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
   const G = space ? space.scenes.length + space.facts.length : 0;
   const imgLabels = space ? new Uint8Array(B * G) : undefined, txtLabels = space ? new Uint8Array(M * G) : undefined;
   const gateWeight = opts.gateWeight ?? 1;
+  // Distance probe: one linear readout (k weights + bias) per distance fact that has a block.
+  const probeW = space && (opts.probe ?? 0) > 0 && data.metrics ? opts.probe! : 0;
+  const probeFacts = space && probeW > 0 ? space.facts.flatMap((f, i) => (DISTANCE_FACTS.has(f) ? [i] : [])) : [];
+  const kB = space?.block ?? 0, S0 = space ? space.scenes.length + 1 : 0;
+  const probeP = tensor([Math.max(probeFacts.length, 1), kB + 1], undefined, 'probe');
+  const probeG = tensor([Math.max(probeFacts.length, 1), kB + 1], undefined, 'probe');
+  const probeAdam = new Adam([probeP], [probeG], { lr: opts.lr });
   const order = Array.from({ length: data.n }, (_, i) => i);
   const steps = Math.floor(data.n / B);
   const totalSteps = steps * opts.epochs;
@@ -218,7 +232,7 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       const caps: Caption[] = idx.map((k) => randomCaption(data.facts[k], rng));
       for (let k = 0; k < K; k++) caps.push(perturbedCaption(caps[rng.int(B)], rng) ?? caps[rng.int(B)]);
       const texts = caps.map((c) => (rng.random() < 0.5 ? wordDropout(c.text, 0.12, rng) : c.text));
-      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma, opts.tail);
+      for (let i = 0; i < B; i++) for (let j = 0; j < M; j++) T[i * M + j] = captionWeight(caps[j].facts, data.facts[idx[i]], data.metrics?.[idx[i]], sigma);
 
       if (space) {
         idx.forEach((k, i) => gateLabels(space, data.facts[k], imgLabels!, i * G));
@@ -232,6 +246,32 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       let loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt, opts.floor ?? 0);
       if (space) loss += gateWeight * (model.imageHead!.gateLoss + model.textHead!.gateLoss);
       normaliseBackward(dx, xh, xn, B, D);
+      if (probeW > 0) {
+        // dx is now dL/d(image embedding); add the probe's MSE on the open distance blocks.
+        probeG.data.fill(0);
+        let cnt = 0;
+        for (let i = 0; i < B; i++) for (const f of probeFacts) if (data.metrics![idx[i]][space!.facts[f]] !== undefined) cnt++;
+        for (let i = 0; i < B && cnt > 0; i++) {
+          const m = data.metrics![idx[i]];
+          probeFacts.forEach((f, q) => {
+            const dist = m[space!.facts[f]];
+            if (dist === undefined) return;
+            const o = i * D + S0 + f * kB, w = q * (kB + 1);
+            let pred = probeP.data[w + kB];
+            for (let c = 0; c < kB; c++) pred += probeP.data[w + c] * xe[o + c];
+            const err = pred - Math.log(dist + 0.02);
+            loss += (probeW * err * err) / cnt;
+            const g = (2 * probeW * err) / cnt;
+            for (let c = 0; c < kB; c++) {
+              probeG.data[w + c] += g * xe[o + c];
+              dx[o + c] += g * probeP.data[w + c];
+            }
+            probeG.data[w + kB] += g;
+          });
+        }
+        probeAdam.lr = adam.lr;
+        probeAdam.step();
+      }
       normaliseBackward(dt, th, tn, M, D);
       model.backwardText(dt, M, gateWeight);
       // The image MLP's last forward was for batch B (the text MLP is a separate network), so its cache holds.

@@ -25,14 +25,6 @@ describe('FactoredHead', () => {
     expect(Array.from(labels({ scene: 'arm', gripperGoal: 'near', cubeGoal: 'far' }))).toEqual([1, 0, 1, 1, 0]);
     expect(Array.from(labels({ scene: 'cartpole', poleTilt: 'upright' }))).toEqual([0, 1, 0, 0, 1]);
     expect(() => labels({ scene: 'kitchen' })).toThrow(/scene "kitchen" is not one of/);
-    // Grouped blocks: a block opens when any of its member facts is present.
-    const grouped: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['armState', 'cartpoleState'], members: [['gripperGoal', 'cubeGoal'], ['poleTilt']], block: 4, factScenes: ['arm', 'cartpole'] };
-    const out = new Uint8Array(4);
-    gateLabels(grouped, { scene: 'arm', cubeGoal: 'near' }, out, 0);
-    expect(Array.from(out)).toEqual([1, 0, 1, 0]);
-    gateLabels(grouped, { scene: 'arm' }, out, 0);
-    expect(Array.from(out)).toEqual([1, 0, 0, 0]);
-    expect(() => new FactoredHead({ ...grouped, members: [['gripperGoal']] }, 'raw')).toThrow(/members must list the fact keys of each of the 2 blocks, got 1/);
   });
 
   it('inference gates: the argmax scene, facts whose logit is > 0 (for images, only facts of that scene); gated-off coordinates are exactly 0', () => {
@@ -96,17 +88,7 @@ describe('FactoredHead', () => {
     }
   });
 
-  it('bounded image blocks: length ≤ 1 each, and the pad still holds the norm at √(1 + F)', () => {
-    fc.assert(
-      fc.property(netRow, (a) => {
-        const x = new FactoredHead(SPACE, 'bounded').forward(a, 1, labels({ scene: 'arm', gripperGoal: 'x', cubeGoal: 'x' }));
-        expect(dot(x, x)).toBeCloseTo(1 + F, 5);
-        for (let f = 0; f < F; f++) expect(Math.hypot(...x.subarray(S + 1 + f * K, S + 1 + (f + 1) * K))).toBeLessThanOrEqual(1 + 1e-6);
-      }),
-    );
-  });
-
-  for (const mode of ['unit', 'bounded', 'raw'] as const) {
+  for (const mode of ['unit', 'raw'] as const) {
     it(`backward (${mode}) matches finite differences of Σ w·embedding + gate cross-entropy`, () => {
       const n = 3;
       const h = new FactoredHead(SPACE, mode);
