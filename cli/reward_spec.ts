@@ -28,7 +28,7 @@ import { selectExample } from '../rewards/text2reward/examples.ts';
 import type { Embedder } from '../rewards/vlm/embedder.ts';
 import { httpEmbedderFromEnv } from '../rewards/vlm/http_embedder.ts';
 import { SCENE_TEXT } from '../rewards/vlm/offline/captions.ts';
-import { OfflineEmbedder } from '../rewards/vlm/offline/offline_embedder.ts';
+import { OfflineEmbedder, V2_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
 import { EmbedderError } from '../rewards/vlm/embedder.ts';
 import { VlmReward } from '../rewards/vlm/vlm_reward.ts';
 import { VlmRewardWrapper } from '../rewards/vlm/vlm_reward_wrapper.ts';
@@ -144,8 +144,14 @@ export async function generateReward(goal: string, envId: string, seed: number, 
 }
 
 /** The VLM embedder: the HTTP endpoint when REWARDFORGE_VLM_URL is set, else the built-in offline one. */
+/**
+ * The HTTP embedder when `REWARDFORGE_VLM_URL` is set, else the built-in offline one: the shipped v3 weights,
+ * or `REWARDFORGE_VLM_WEIGHTS` (a weights file written by `npm run train:vlm`, or `v2` for the shipped v2
+ * file, the dense space before v3).
+ */
 export function defaultEmbedder(): Embedder {
-  return httpEmbedderFromEnv() ?? OfflineEmbedder.load();
+  const w = process.env.REWARDFORGE_VLM_WEIGHTS;
+  return httpEmbedderFromEnv() ?? OfflineEmbedder.load(w === undefined || w === '' ? undefined : w === 'v2' ? V2_WEIGHTS : w);
 }
 
 /** The neutral baseline prompt of an env's scene (VLM-RM's "a humanoid robot" analogue). */
@@ -190,7 +196,10 @@ export function loadVlmReward(goals: readonly string[], envId: string, opts: { b
   } catch (e) {
     embedder.close();
     if (e instanceof EmbedderError) throw new TrainArgsError(`--reward vlm: the embedder failed: ${e.message}`, 1);
-    if (e instanceof RangeError) throw new TrainArgsError(`--reward vlm: ${e.message}`);
+    // The offline v3 embedder gives a prompt that mentions none of its facts the bare scene's embedding,
+    // which is the baseline's: say so instead of leaving "coincide" unexplained.
+    const hint = e instanceof RangeError && /coincide/.test(e.message) && embedder.name.startsWith('offline:') ? ` (the offline embedder recognises none of its facts in ${JSON.stringify(goals.join(' | '))}: it knows the scenes' distances, relations, gripper, pole and cart in its training vocabulary; README "VLM zero-shot rewards")` : '';
+    if (e instanceof RangeError) throw new TrainArgsError(`--reward vlm: ${e.message}${hint}`);
     throw e;
   }
   // The offline embedder was trained on 64×64 robotics and 128×128 CartPole renders (cli/vlm_data.ts).

@@ -35,6 +35,24 @@ describe('--reward vlm', () => {
     expect(() => loadVlmReward(['x'], 'classic/CartPole-v1', { cameras: ['side'] })).toThrow(/--cameras: 'side' is not a camera of classic\/CartPole-v1; allowed: default/);
   });
 
+  it('a goal prompt the offline embedder finds no fact in is refused at α > 0 with the reason', () => {
+    expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5 })).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
+  });
+
+  it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v2 = the shipped dense v2 file); a missing file is named', () => {
+    const keep = process.env.REWARDFORGE_VLM_WEIGHTS;
+    try {
+      process.env.REWARDFORGE_VLM_WEIGHTS = 'v2';
+      const v = loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 });
+      expect(v.reward.embedder.name).toBe('offline:rewardforge-scenes-v2');
+      process.env.REWARDFORGE_VLM_WEIGHTS = path.join(tmp, 'missing.safetensors');
+      expect(() => loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 })).toThrow(/cannot read .*missing.safetensors/);
+    } finally {
+      if (keep === undefined) delete process.env.REWARDFORGE_VLM_WEIGHTS;
+      else process.env.REWARDFORGE_VLM_WEIGHTS = keep;
+    }
+  });
+
   it('multi-view: the step reward is the mean over the cameras and lands in info.rewardTerms.vlm', () => {
     const v = loadVlmReward(['the gripper is touching the blue ball'], 'robotics/Reach-v0', { cameras: ['front', 'side'], alpha: 0 });
     const env = v.wrap(defaultRegistry.make('robotics/Reach-v0'));

@@ -122,7 +122,11 @@ export class FactoredHead {
         for (let s = 0; s < S; s++) gates[g + s] = s === best ? 1 : 0;
         for (let f = 0; f < F; f++) gates[g + S + f] = net[r + L0 + S + f] > 0 && (this.mode === 'raw' || this.factScene[f] === best) ? 1 : 0;
       }
-      for (let s = 0; s < S; s++) out[i * D + s] = gates[g + s];
+      // A caption's scene coordinate is on only when it mentions no fact ("a robot arm over a table"); an
+      // image's is always on.
+      let mentions = 0;
+      if (this.mode === 'raw') for (let f = 0; f < F; f++) mentions |= gates[g + S + f];
+      for (let s = 0; s < S; s++) out[i * D + s] = mentions ? 0 : gates[g + s];
       let open = 0;
       for (let f = 0; f < F; f++) {
         if (gates[g + S + f] === 0) continue;

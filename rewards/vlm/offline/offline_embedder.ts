@@ -15,6 +15,8 @@ import type { Embedder } from '../embedder.ts';
 import { DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
 export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
+/** The previous shipped embedder (v2: dense 64-d space), kept for comparison (`REWARDFORGE_VLM_WEIGHTS=v2`). */
+export const V2_WEIGHTS = fileURLToPath(new URL('./weights-v2.safetensors', import.meta.url));
 /** The shipped embedder's name. */
 export const OFFLINE_NAME = 'offline:rewardforge-scenes-v3';
 

@@ -50,7 +50,7 @@ export interface TrainOptions {
   readonly log?: (epoch: number, step: number, loss: number) => void;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 40, seed: 0, sigma: 0.05, floor: 20, gateWeight: 10, probe: 5 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 40, seed: 0, sigma: 0.05, floor: 20, gateWeight: 10, probe: 0 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {

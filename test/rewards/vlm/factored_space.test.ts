@@ -27,12 +27,20 @@ describe('FactoredHead', () => {
     expect(() => labels({ scene: 'kitchen' })).toThrow(/scene "kitchen" is not one of/);
   });
 
+  it('a fact-free caption is its scene coordinate alone', () => {
+    const net = new Float32Array(W).fill(0.5);
+    net.set([0.9, 0.2], F * K);
+    net.set([-1, -2, -0.1], F * K + S);
+    expect(Array.from(new FactoredHead(SPACE, 'raw').forward(net, 1))).toEqual([1, 0, ...new Array(D - 2).fill(0)]);
+  });
+
   it('inference gates: the argmax scene, facts whose logit is > 0 (for images, only facts of that scene); gated-off coordinates are exactly 0', () => {
     const net = new Float32Array(W).fill(0.5);
     net.set([0.2, 0.9], F * K); // cartpole wins
     net.set([-1, 2, 0.1], F * K + S); // cubeGoal and poleTilt logits > 0
     const txt = new FactoredHead(SPACE, 'raw').forward(net, 1);
-    expect(Array.from(txt.subarray(0, S + 1))).toEqual([0, 1, 0]);
+    // A caption that mentions facts has no scene coordinate; a fact-free one has only that.
+    expect(Array.from(txt.subarray(0, S + 1))).toEqual([0, 0, 0]);
     expect(Array.from(txt.subarray(S + 1, S + 1 + K))).toEqual([0, 0, 0]);
     expect(Array.from(txt.subarray(S + 1 + K, S + 1 + 2 * K))).toEqual([0.5, 0.5, 0.5]);
     expect(Array.from(txt.subarray(S + 1 + 2 * K))).toEqual([0.5, 0.5, 0.5]);
