@@ -19,11 +19,14 @@
  * Gated-off coordinates are exactly 0. During training the gates come from the privileged labels (the
  * scene's fact keys, the caption's fact keys) and the logits learn them with a binary cross-entropy.
  *
- * Image embeddings: scene coordinate = 1, every open block scaled to unit length. The norm of an image
- * embedding is then fixed per set of open blocks, so its cosine with a fact-free caption ("a robot arm over
- * a table", only a scene coordinate) is the same for every frame of a scene kind: VLM-RM's baseline term
- * x·b carries no signal either. Text embeddings: scene coordinate = 1, open blocks as the network gives
- * them (a caption weighs its facts).
+ * Image embeddings: scene coordinate = 1, every open block scaled to unit length, and pad = √(F − open
+ * blocks), so every image embedding has the same norm √(1 + F). Its cosine with a fact-free caption ("a
+ * robot arm over a table": only a scene coordinate) is then the same for every frame of a scene kind,
+ * whichever blocks are open, so VLM-RM's baseline term x·b carries no signal either.
+ * Text embeddings: pad 0, open blocks as the network gives them (a caption weighs its facts), and the
+ * scene coordinate is 1 only for a caption that mentions no fact. (With it on for every caption, the
+ * constant it adds to every same-scene cosine swamped the blocks in training: cube captions grew blocks of
+ * norm 10 and the image's cube block settled on one direction; BENCHMARKS.md.)
  *
  * Consequences, exact up to float rounding: a caption about another scene kind (or about facts that do
  * not apply) has cosine 0 with every frame; a caption about one fact ranks frames by that fact's block

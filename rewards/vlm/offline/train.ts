@@ -7,15 +7,16 @@
  * counts as a positive for every scene of the batch it is true of, so partial captions shared by several
  * scenes are not pushed apart from them, and a distance fact is partly true just outside its bin
  * (captionWeight, width `sigma`), so scenes are ordered by distance. An optional floor term pulls false
- * pairs to cosine 0 (infoNce). Adam, global gradient clipping at 1.
+ * pairs to cosine 0 (infoNce). With a factored space (the default) the gate logits of both networks are
+ * trained on the privileged labels (binary cross-entropy, `gateWeight`), and an optional distance probe
+ * ties each distance block to log(distance). Adam, global gradient clipping at 1.
  */
 import { Adam, clipGradNorm } from '../../../agents/nn/adam.ts';
+import { tensor } from '../../../agents/nn/tensor.ts';
 import { Rng } from '../../../sim/rng.ts';
-import { type Caption, captionWeight, perturbedCaption, randomCaption, type SceneFacts, type SceneMetrics, wordDropout } from './captions.ts';
+import { type Caption, captionWeight, DISTANCE_FACTS, perturbedCaption, randomCaption, type SceneFacts, type SceneMetrics, wordDropout } from './captions.ts';
 import { DEFAULT_CONFIG, DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 import { gateLabels } from './factored_space.ts';
-import { DISTANCE_FACTS } from './captions.ts';
-import { tensor } from '../../../agents/nn/tensor.ts';
 
 /** Training pairs: downsampled pixels (bytes, [n × 3·S²]) and the facts of each scene. */
 export interface VlmDataset {
@@ -106,7 +107,8 @@ function softTargetXent(L: Float64Array, T: Float32Array, G: Float64Array, off: 
  * pushing a negative once its softmax share is small, so how low a false caption sits was left to chance
  * and moved with the scene: a prompt about another scene ("the pole is upright" on the arm) then tracked
  * the arm's progress (the control-prompt problem of the VLM bench). The floor shrinks that leak; it does
- * not remove it (BENCHMARKS.md "VLM zero-shot rewards").
+ * not remove it (BENCHMARKS.md "VLM zero-shot rewards"). The factored space (factored_space.ts) removes it
+ * exactly for captions about the other scene kind; the floor still acts within a scene.
  */
 export function infoNce(xh: Float32Array, th: Float32Array, T: Float32Array, B: number, M: number, D: number, scale: number, dx: Float32Array, dt: Float32Array, floor = 0): number {
   const L = new Float64Array(B * M);
