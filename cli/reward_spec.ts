@@ -143,7 +143,6 @@ export async function generateReward(goal: string, envId: string, seed: number, 
   }
 }
 
-/** The VLM embedder: the HTTP endpoint when REWARDFORGE_VLM_URL is set, else the built-in offline one. */
 /**
  * The HTTP embedder when `REWARDFORGE_VLM_URL` is set, else the built-in offline one: the shipped v3 weights,
  * or `REWARDFORGE_VLM_WEIGHTS` (a weights file written by `npm run train:vlm`, or `v2` for the shipped v2

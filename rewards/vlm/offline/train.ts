@@ -42,9 +42,10 @@ export interface TrainOptions {
   readonly gateWeight?: number;
   /**
    * Weight of the distance probe (factored space only; 0 = off): each distance fact's image block must
-   * predict log(distance + 2 cm) linearly (a probe trained alongside, not saved). It ties the block to
-   * the distance itself, so frames far from the goal are ordered too, where the graded caption targets
-   * are all but 0.
+   * predict log(distance + 2 cm) linearly (a probe trained alongside, not saved). Meant to order frames
+   * far from the goal too, where the graded caption targets are all but 0; in the exploration runs it
+   * raised Reach's pooled ρ with the earlier caption layout but hurt a same-scene control, so it is off by
+   * default (BENCHMARKS.md "VLM zero-shot rewards").
    */
   readonly probe?: number;
   readonly config?: DualEncoderConfig;
