@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --suite vlm --json` — VLM zero-shot rewards (rewards/vlm) with the built-in offline
- * embedder (or REWARDFORGE_VLM_URL when set):
+ * embedder (REWARDFORGE_VLM_WEIGHTS=v3 for the factored one; REWARDFORGE_VLM_URL for an HTTP endpoint):
  *
  * 1. Correlation: Spearman ρ between the VLM-RM reward of each frame and ground-truth progress (Reach
  *    −‖TCP − goal‖, Push −‖cube − goal‖, CartPole −|θ|) over expert and uniformly random episodes

@@ -8,13 +8,13 @@
  *
  *   npm run train:vlm -- [--per-env 8000] [--heldout 500] [--epochs 8] [--seed 1] [--image-side 32]
  *                        [--image-hidden 128] [--image-net keypoints|mlp] [--keypoint-gain 30]
- *                        [--sigma 0.05] [--floor 20] [--scale S] [--gate-weight W] [--probe W] [--dense]
- *                        [--robot-cameras front,side] [--out FILE]
+ *                        [--sigma 0.05] [--floor 20] [--scale 12] [--robot-cameras front,side] [--out FILE]
+ *                        [--factored [--gate-weight 10] [--probe 0]]
  *
- * The joint space is factored by scene kind and fact family (rewards/vlm/offline/factored_space.ts);
- * `--dense` trains the earlier unfactored space instead (v2's layout, for comparison).
- *
- * The defaults reproduce the shipped weights (the same tensors; only the timings in the report differ).
+ * The defaults reproduce the shipped default weights (v2, a dense 64-d joint space; the same tensors, only
+ * the timings in the report differ). `--factored` trains v3 instead, the space factored by scene kind and
+ * fact family (rewards/vlm/offline/factored_space.ts; scale 40 unless given) into
+ * `rewards/vlm/offline/weights-v3.safetensors`, which it reproduces.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,10 +22,10 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
-import { DEFAULT_WEIGHTS, encodeDualEncoder } from '../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, encodeDualEncoder, V3_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
 import { retrievalTop1 } from '../rewards/vlm/offline/retrieval.ts';
-import { DEFAULT_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
-import { DEFAULT_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
+import { DEFAULT_TRAIN, FACTORED_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
+import { DEFAULT_CONFIG, FACTORED_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
 import { buildDataset, VLM_ENVS } from './vlm_data.ts';
 
 const nonNeg = (flag: string) => (v: string) => {
@@ -63,24 +63,31 @@ export async function main(argv: string[]): Promise<number> {
     .option('--keypoint-gain <g>', 'gain on the keypoint logits (keypoints only)', nonNeg('--keypoint-gain'), DEFAULT_CONFIG.keypointGain ?? 1)
     .option('--sigma <m>', 'width [m] of the graded distance targets (0 = exact 0/1 truth)', nonNeg('--sigma'), DEFAULT_TRAIN.sigma ?? 0)
     .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
-    .option('--scale <s>', 'logit scale 1/τ of the contrastive loss', nonNeg('--scale'), DEFAULT_TRAIN.scale)
-    .option('--gate-weight <w>', "weight of the factored space's gate cross-entropy", nonNeg('--gate-weight'), DEFAULT_TRAIN.gateWeight ?? 1)
-    .option('--probe <w>', 'weight of the distance probe on the factored image blocks (0 = off)', nonNeg('--probe'), DEFAULT_TRAIN.probe ?? 0)
-    .option('--dense', 'an unfactored 64-wide joint space (the v2 layout) instead of the factored one')
+    .option('--scale <s>', `logit scale 1/τ of the contrastive loss (default ${DEFAULT_TRAIN.scale}, --factored ${FACTORED_TRAIN.scale})`, nonNeg('--scale'))
+    .option('--factored', 'v3: the joint space factored by scene kind and fact family, with hard gates')
+    .option('--gate-weight <w>', `--factored: weight of the gates' cross-entropy (default ${FACTORED_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
+    .option('--probe <w>', `--factored: weight of the distance probe on the image blocks (default ${FACTORED_TRAIN.probe}, off)`, nonNeg('--probe'))
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
-    .option('--out <file>', 'weights file', DEFAULT_WEIGHTS)
+    .option('--out <file>', `weights file (default ${path.relative(process.cwd(), DEFAULT_WEIGHTS)}, --factored ${path.relative(process.cwd(), V3_WEIGHTS)})`)
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; out: string; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale: number; gateWeight: number; probe: number; dense?: boolean; robotCameras: string }>();
+  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale?: number; gateWeight?: number; probe?: number; factored?: boolean; out?: string; robotCameras: string }>();
+  if (!o.factored && (o.gateWeight !== undefined || o.probe !== undefined)) {
+    process.stderr.write(`train:vlm: ${o.gateWeight !== undefined ? '--gate-weight' : '--probe'} only applies with --factored\n`);
+    return 2;
+  }
+  const scale = o.scale ?? (o.factored ? FACTORED_TRAIN.scale! : DEFAULT_TRAIN.scale);
+  const gateWeight = o.gateWeight ?? FACTORED_TRAIN.gateWeight!, probe = o.probe ?? FACTORED_TRAIN.probe!;
+  const out = o.out ?? (o.factored ? V3_WEIGHTS : DEFAULT_WEIGHTS);
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
   const side = o.imageSide;
-  const config = { ...DEFAULT_CONFIG, imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain, ...(o.dense ? { factored: undefined, dim: 64 } : {}) };
+  const config = { ...(o.factored ? FACTORED_CONFIG : DEFAULT_CONFIG), imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain };
   const train = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.perEnv])), seed: o.seed, side, robotCameras, log });
   // Held-out scenes come from other episode seeds (seed + 10 007), never from training episodes.
   const held = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.heldout])), seed: o.seed + 10_007, side, robotCameras });
@@ -94,9 +101,8 @@ export async function main(argv: string[]): Promise<number> {
     seed: o.seed,
     sigma: o.sigma,
     floor: o.floor,
-    scale: o.scale,
-    gateWeight: o.gateWeight,
-    probe: o.probe,
+    scale,
+    ...(o.factored ? { gateWeight, probe } : {}),
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -125,14 +131,14 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor, scale: o.scale, gateWeight: o.gateWeight, probe: o.probe },
+    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : {}) },
     robotCameras,
-    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${o.scale} --gate-weight ${o.gateWeight} --probe ${o.probe}${o.dense ? ' --dense' : ''} --robot-cameras ${robotCameras.join(',')}`,
+    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${scale}${o.factored ? ` --factored --gate-weight ${gateWeight} --probe ${probe}` : ''} --robot-cameras ${robotCameras.join(',')}`,
   };
   const bytes = encodeDualEncoder(model, { report: JSON.stringify(report) });
-  fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
-  writeFileAtomic(path.resolve(o.out), bytes);
-  log(`wrote ${o.out} (${(bytes.length / 1e6).toFixed(2)} MB)`);
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  writeFileAtomic(path.resolve(out), bytes);
+  log(`wrote ${out} (${(bytes.length / 1e6).toFixed(2)} MB)`);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   return 0;
 }

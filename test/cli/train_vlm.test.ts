@@ -46,20 +46,23 @@ describe('train:vlm', () => {
     for (const k of Object.keys(ta)) expect(Array.from(tb[k].data as Float32Array), k).toEqual(Array.from(ta[k].data as Float32Array));
   });
 
-  it('--probe and --dense change what is trained, and the report and file say so', async () => {
+  it('--factored trains the v3 space, --probe changes what is trained, and the report and file say so', async () => {
     const plain = path.join(tmp, 'plain.safetensors'), probed = path.join(tmp, 'probed.safetensors'), dense = path.join(tmp, 'dense.safetensors');
     // Three steps: the probe's readout starts at 0, so its gradient reaches the image network from step 2.
-    expect((await quietly(() => main([...tiny, '--epochs', '3', '--out', plain]))).code).toBe(0);
-    const p = await quietly(() => main([...tiny, '--epochs', '3', '--probe', '2', '--out', probed]));
+    const f = await quietly(() => main([...tiny, '--factored', '--epochs', '3', '--out', plain]));
+    expect(f.code, f.err).toBe(0);
+    expect(JSON.parse(f.out).loss).toMatchObject({ probe: 0, gateWeight: 10, scale: 40 });
+    const p = await quietly(() => main([...tiny, '--factored', '--epochs', '3', '--probe', '2', '--out', probed]));
     expect(p.code, p.err).toBe(0);
     expect(JSON.parse(p.out).loss).toMatchObject({ probe: 2, gateWeight: 10, scale: 40 });
-    expect(JSON.parse(p.out).command).toMatch(/--probe 2 /);
+    expect(JSON.parse(p.out).command).toMatch(/--factored --gate-weight 10 --probe 2 /);
     // The probe's gradient reaches the image network: the weights differ from the same run without it.
     const a = decodeSafetensors(fs.readFileSync(plain)).tensors, b = decodeSafetensors(fs.readFileSync(probed)).tensors;
     expect(Array.from(b['image.head.0.weight'].data as Float32Array)).not.toEqual(Array.from(a['image.head.0.weight'].data as Float32Array));
     expect(Array.from(b['text.table'].data as Float32Array)).not.toEqual(Array.from(a['text.table'].data as Float32Array));
-    const d = await quietly(() => main([...tiny, '--dense', '--out', dense]));
+    const d = await quietly(() => main([...tiny, '--out', dense]));
     expect(d.code, d.err).toBe(0);
+    expect(JSON.parse(d.out).loss).toEqual({ sigma: 0.05, floor: 20, scale: 12 });
     expect(OfflineEmbedder.load(dense).name).toBe('offline:rewardforge-scenes-v2');
     expect(OfflineEmbedder.load(dense).dim).toBe(64);
     expect(OfflineEmbedder.load(probed).name).toBe('offline:rewardforge-scenes-v3');
@@ -74,6 +77,9 @@ describe('train:vlm', () => {
     const sigma = await quietly(() => main(['--sigma', '-0.1']));
     expect(sigma.code).toBe(2);
     expect(sigma.err).toMatch(/--sigma must be a number >= 0, got '-0.1'/);
+    const probe = await quietly(() => main(['--probe', '1']));
+    expect(probe.code).toBe(2);
+    expect(probe.err).toMatch(/--probe only applies with --factored/);
   });
 
   it('a missing weights file names the command that rebuilds it', () => {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/train.ts';
 import { parseTrainArgs, TrainArgsError } from '../../cli/train_args.ts';
 import { loadVlmReward, parseRewardSpec } from '../../cli/reward_spec.ts';
+import { OfflineEmbedder, V3_WEIGHTS } from '../../rewards/vlm/offline/offline_embedder.ts';
 import { defaultRegistry } from '../../envs/index.ts';
 import { Rng } from '../../sim/rng.ts';
 
@@ -36,15 +37,16 @@ describe('--reward vlm', () => {
   });
 
   it('a goal prompt the offline embedder finds no fact in is refused at α > 0 with the reason', () => {
-    expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5 })).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
+    const v3 = () => OfflineEmbedder.load(V3_WEIGHTS);
+    expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5, embedder: v3() })).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
   });
 
-  it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v2 = the shipped dense v2 file); a missing file is named', () => {
+  it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v3 = the shipped factored-space file); a missing file is named', () => {
     const keep = process.env.REWARDFORGE_VLM_WEIGHTS;
     try {
-      process.env.REWARDFORGE_VLM_WEIGHTS = 'v2';
+      process.env.REWARDFORGE_VLM_WEIGHTS = 'v3';
       const v = loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 });
-      expect(v.reward.embedder.name).toBe('offline:rewardforge-scenes-v2');
+      expect(v.reward.embedder.name).toBe('offline:rewardforge-scenes-v3');
       process.env.REWARDFORGE_VLM_WEIGHTS = path.join(tmp, 'missing.safetensors');
       expect(() => loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 })).toThrow(/cannot read .*missing.safetensors/);
     } finally {
@@ -101,7 +103,7 @@ describe('--reward vlm', () => {
     const r = await captureStderr(() => main(['--env', 'classic/CartPole-v1', '--reward', 'vlm:the pole is upright', '--alpha', '0', '--steps', '512', '--num-envs', '2', '--quiet', '--eval-episodes', '2', '--out', out]));
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v3', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
+    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v2', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
     expect(summary.reward.framesEmbedded).toBeGreaterThanOrEqual(512);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.reward.kind).toBe('vlm');

@@ -7,7 +7,7 @@
  * | image (`mlp`, v1 files)          | the same frame, standardised per pixel with the training set's mean/std | MLP [3·S², H_img, D], ReLU | D   |
  * | text  | lower-cased words, light stemming, stop words dropped → hashed unigrams + bigrams (agents/text/features.ts, B buckets) → mean of an embedding table [B × E] | MLP [E, H_txt, D], ReLU | D |
  *
- * With `factored` (v3, the default) both networks output F·k block values and S + F gate logits instead, and
+ * With `factored` (v3, `FACTORED_CONFIG`) both networks output F·k block values and S + F gate logits instead, and
  * a gated projection (factored_space.ts) makes the D = S + 1 + F·k wide embedding: one scene coordinate and
  * the blocks of the facts that apply (image) or that the caption mentions (text), everything else exactly 0.
  *
@@ -60,8 +60,11 @@ export const DEFAULT_SPACE: FactoredSpace = {
   factScenes: ['arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'cartpole', 'cartpole'],
 };
 
-/** 86.5 k parameters: 0.35 MB of F32 weights (the text table is most of it). */
-export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: factoredDim(DEFAULT_SPACE), imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30, factored: DEFAULT_SPACE };
+/** v2, the default: a dense 64-d space; ≈ 82 k parameters, 0.33 MB of F32 weights (the text table is most of it). */
+export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
+
+/** v3: the same networks feeding the factored space (DEFAULT_SPACE); 86.5 k parameters, 0.35 MB. */
+export const FACTORED_CONFIG: DualEncoderConfig = { ...DEFAULT_CONFIG, dim: factoredDim(DEFAULT_SPACE), factored: DEFAULT_SPACE };
 
 const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
 

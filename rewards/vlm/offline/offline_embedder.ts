@@ -15,10 +15,13 @@ import type { Embedder } from '../embedder.ts';
 import { DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
 export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
-/** The previous shipped embedder (v2: dense 64-d space), kept for comparison (`REWARDFORGE_VLM_WEIGHTS=v2`). */
-export const V2_WEIGHTS = fileURLToPath(new URL('./weights-v2.safetensors', import.meta.url));
-/** The shipped embedder's name. */
-export const OFFLINE_NAME = 'offline:rewardforge-scenes-v3';
+/**
+ * The factored-space embedder (v3, factored_space.ts), shipped beside the default (`REWARDFORGE_VLM_WEIGHTS=v3`):
+ * prompts about the other scene get no signal at all, but its Reach reward is weaker (BENCHMARKS.md).
+ */
+export const V3_WEIGHTS = fileURLToPath(new URL('./weights-v3.safetensors', import.meta.url));
+/** The default shipped embedder's name (v2, dense space). */
+export const OFFLINE_NAME = 'offline:rewardforge-scenes-v2';
 
 /** A weights file's generation from its architecture: v3 factored space, v2 dense keypoints, v1 pixel MLP. */
 export function offlineName(config: DualEncoderConfig): string {

@@ -7,7 +7,7 @@
  * counts as a positive for every scene of the batch it is true of, so partial captions shared by several
  * scenes are not pushed apart from them, and a distance fact is partly true just outside its bin
  * (captionWeight, width `sigma`), so scenes are ordered by distance. An optional floor term pulls false
- * pairs to cosine 0 (infoNce). With a factored space (the default) the gate logits of both networks are
+ * pairs to cosine 0 (infoNce). With a factored space (v3) the gate logits of both networks are
  * trained on the privileged labels (binary cross-entropy, `gateWeight`), and an optional distance probe
  * ties each distance block to log(distance). Adam, global gradient clipping at 1.
  */
@@ -52,7 +52,10 @@ export interface TrainOptions {
   readonly log?: (epoch: number, step: number, loss: number) => void;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 40, seed: 0, sigma: 0.05, floor: 20, gateWeight: 10, probe: 0 };
+/** v2's training (the dense default). */
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0, sigma: 0.05, floor: 20 };
+/** v3's changes (factored space): a larger logit scale for its smaller cosines, and the gates' weight. */
+export const FACTORED_TRAIN: Partial<TrainOptions> = { scale: 40, gateWeight: 10, probe: 0 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {

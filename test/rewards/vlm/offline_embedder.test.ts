@@ -8,7 +8,7 @@ import { collectEpisode } from '../../../cli/vlm_data.ts';
 import { captionTrue, captionWeight, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
 import { KeypointEncoder } from '../../../rewards/vlm/offline/keypoint_encoder.ts';
 import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
-import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder } from '../../../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V3_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
 import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
 import { Rng } from '../../../sim/rng.ts';
 import { VlmReward } from '../../../rewards/vlm/vlm_reward.ts';
@@ -31,7 +31,7 @@ describe('OfflineEmbedder (shipped weights)', () => {
     const report = JSON.parse(emb.metadata.report) as { heldoutTop1: number; chance: number; command: string };
     expect(report.heldoutTop1).toBeGreaterThan(3 * report.chance);
     expect(report.command).toMatch(/^npm run train:vlm/);
-    expect(emb.name).toBe('offline:rewardforge-scenes-v3');
+    expect(emb.name).toBe('offline:rewardforge-scenes-v2');
   });
 
   it('is deterministic, and a frame embeds the same alone or in a batch', () => {
@@ -77,8 +77,31 @@ describe('OfflineEmbedder (shipped weights)', () => {
   });
 });
 
-describe('OfflineEmbedder (shipped weights): the factored space on real renders', () => {
-  const emb = OfflineEmbedder.load();
+describe('OfflineEmbedder (shipped v3 weights): the factored space on real renders', () => {
+  const emb = OfflineEmbedder.load(V3_WEIGHTS);
+
+  it('is the v3 file, deterministic, and ranks the matching caption above the mismatching one', () => {
+    expect(emb.name).toBe('offline:rewardforge-scenes-v3');
+    const D = emb.dim;
+    const cases: [string, string, string][] = [
+      ['robotics/Reach-v0', 'the gripper is touching the blue ball', 'the gripper is far from the blue ball'],
+      ['robotics/Push-v0', 'the red cube is on the blue goal', 'the red cube is far from the blue goal'],
+    ];
+    for (const [env, atGoal, away] of cases) {
+      const t = emb.embedTexts([atGoal, away]);
+      let right = 0, total = 0;
+      for (let k = 0; k < 6; k++) {
+        const ep = collectEpisode(env, { policy: 'expert', seed: 92_000 + k });
+        const last = ep.frames.length - 1;
+        const x = emb.embedImages([ep.frames[0], ep.frames[last]]);
+        expect(Array.from(OfflineEmbedder.load(V3_WEIGHTS).embedImages([ep.frames[0]]))).toEqual(Array.from(x.subarray(0, D)));
+        if (cos(x, 0, t, D, D) > cos(x, 0, t, 0, D)) right++;
+        if (cos(x, D, t, 0, D) > cos(x, D, t, D, D)) right++;
+        total += 2;
+      }
+      expect(right / total, env).toBeGreaterThanOrEqual(0.75);
+    }
+  });
   const episodes = (env: string) => [
     collectEpisode(env, { policy: 'expert', seed: 94_000, maxSteps: 40 }),
     collectEpisode(env, { policy: 'random', seed: 94_001, maxSteps: 40 }),
