@@ -20,8 +20,6 @@ export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', im
  * prompts about the other scene get no signal at all, but its Reach reward is weaker (BENCHMARKS.md).
  */
 export const V3_WEIGHTS = fileURLToPath(new URL('./weights-v3.safetensors', import.meta.url));
-/** The default shipped embedder's name (v2, dense space). */
-export const OFFLINE_NAME = 'offline:rewardforge-scenes-v2';
 
 /** A weights file's generation from its architecture: v3 factored space, v2 dense keypoints, v1 pixel MLP. */
 export function offlineName(config: DualEncoderConfig): string {
