@@ -22,10 +22,10 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
-import { DEFAULT_WEIGHTS, encodeDualEncoder, V3_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, encodeDualEncoder, V3_WEIGHTS, V4_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
 import { retrievalTop1 } from '../rewards/vlm/offline/retrieval.ts';
-import { DEFAULT_TRAIN, FACTORED_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
-import { DEFAULT_CONFIG, FACTORED_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
+import { DEFAULT_TRAIN, FACTORED_TRAIN, SCENE_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
+import { DEFAULT_CONFIG, FACTORED_CONFIG, SCENE_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
 import { buildDataset, VLM_ENVS } from './vlm_data.ts';
 
 const nonNeg = (flag: string) => (v: string) => {
@@ -65,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
     .option('--scale <s>', `logit scale 1/τ of the contrastive loss (default ${DEFAULT_TRAIN.scale}, --factored ${FACTORED_TRAIN.scale})`, nonNeg('--scale'))
     .option('--factored', 'v3: the joint space factored by scene kind and fact family, with hard gates')
-    .option('--gate-weight <w>', `--factored: weight of the gates' cross-entropy (default ${FACTORED_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
+    .option('--scene-blocks', 'v4: one dense block per scene kind, with v3\'s hard gates between scenes')
+    .option('--gate-weight <w>', `--factored, --scene-blocks: weight of the gates' cross-entropy (default ${FACTORED_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
     .option('--probe <w>', `--factored: weight of the distance probe on the image blocks (default ${FACTORED_TRAIN.probe}, off)`, nonNeg('--probe'))
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
     .option('--out <file>', `weights file (default ${path.relative(process.cwd(), DEFAULT_WEIGHTS)}, --factored ${path.relative(process.cwd(), V3_WEIGHTS)})`)
@@ -75,19 +76,22 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale?: number; gateWeight?: number; probe?: number; factored?: boolean; out?: string; robotCameras: string }>();
-  if (!o.factored && (o.gateWeight !== undefined || o.probe !== undefined)) {
-    process.stderr.write(`train:vlm: ${o.gateWeight !== undefined ? '--gate-weight' : '--probe'} only applies with --factored\n`);
+  const o = program.opts<{ perEnv: number; heldout: number; epochs: number; seed: number; imageSide: number; imageHidden: number; imageNet: 'keypoints' | 'mlp'; keypointGain: number; sigma: number; floor: number; scale?: number; gateWeight?: number; probe?: number; factored?: boolean; sceneBlocks?: boolean; out?: string; robotCameras: string }>();
+  const fail = (m: string) => {
+    process.stderr.write(`train:vlm: ${m}\n`);
     return 2;
-  }
-  const scale = o.scale ?? (o.factored ? FACTORED_TRAIN.scale! : DEFAULT_TRAIN.scale);
-  const gateWeight = o.gateWeight ?? FACTORED_TRAIN.gateWeight!, probe = o.probe ?? FACTORED_TRAIN.probe!;
-  const out = o.out ?? (o.factored ? V3_WEIGHTS : DEFAULT_WEIGHTS);
+  };
+  if (o.factored && o.sceneBlocks) return fail('--factored (v3) and --scene-blocks (v4) are two different spaces; give one');
+  if (!o.factored && o.probe !== undefined) return fail('--probe only applies with --factored');
+  if (!o.factored && !o.sceneBlocks && o.gateWeight !== undefined) return fail('--gate-weight only applies with --factored or --scene-blocks');
+  const scale = o.scale ?? (o.factored ? FACTORED_TRAIN.scale! : o.sceneBlocks ? SCENE_TRAIN.scale! : DEFAULT_TRAIN.scale);
+  const gateWeight = o.gateWeight ?? (o.sceneBlocks ? SCENE_TRAIN.gateWeight! : FACTORED_TRAIN.gateWeight!), probe = o.probe ?? FACTORED_TRAIN.probe!;
+  const out = o.out ?? (o.factored ? V3_WEIGHTS : o.sceneBlocks ? V4_WEIGHTS : DEFAULT_WEIGHTS);
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
   const side = o.imageSide;
-  const config = { ...(o.factored ? FACTORED_CONFIG : DEFAULT_CONFIG), imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain };
+  const config = { ...(o.factored ? FACTORED_CONFIG : o.sceneBlocks ? SCENE_CONFIG : DEFAULT_CONFIG), imageSide: o.imageSide, imageHidden: o.imageHidden, imageNet: o.imageNet, keypointGain: o.keypointGain };
   const train = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.perEnv])), seed: o.seed, side, robotCameras, log });
   // Held-out scenes come from other episode seeds (seed + 10 007), never from training episodes.
   const held = buildDataset({ perEnv: Object.fromEntries(VLM_ENVS.map((e) => [e, o.heldout])), seed: o.seed + 10_007, side, robotCameras });
@@ -102,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     sigma: o.sigma,
     floor: o.floor,
     scale,
-    ...(o.factored ? { gateWeight, probe } : {}),
+    ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight } : {}),
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -131,9 +135,9 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : {}) },
+    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight } : {}) },
     robotCameras,
-    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${scale}${o.factored ? ` --factored --gate-weight ${gateWeight} --probe ${probe}` : ''} --robot-cameras ${robotCameras.join(',')}`,
+    command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${scale}${o.factored ? ` --factored --gate-weight ${gateWeight} --probe ${probe}` : o.sceneBlocks ? ` --scene-blocks --gate-weight ${gateWeight}` : ''} --robot-cameras ${robotCameras.join(',')}`,
   };
   const bytes = encodeDualEncoder(model, { report: JSON.stringify(report) });
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

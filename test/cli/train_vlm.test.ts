@@ -68,6 +68,20 @@ describe('train:vlm', () => {
     expect(OfflineEmbedder.load(probed).name).toBe('offline:rewardforge-scenes-v3');
   });
 
+  it("--scene-blocks trains v4: v2's networks (the same tensors as the dense run) plus gate networks", async () => {
+    const dense = path.join(tmp, 'dense-v2.safetensors'), routed = path.join(tmp, 'v4.safetensors');
+    expect((await quietly(() => main([...tiny, '--out', dense]))).code).toBe(0);
+    const r = await quietly(() => main([...tiny, '--scene-blocks', '--out', routed]));
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).loss).toEqual({ sigma: 0.05, floor: 20, scale: 12, gateWeight: 1 });
+    expect(JSON.parse(r.out).command).toMatch(/ --scene-blocks --gate-weight 1 /);
+    const a = decodeSafetensors(fs.readFileSync(dense)).tensors, b = decodeSafetensors(fs.readFileSync(routed)).tensors;
+    for (const k of Object.keys(a)) expect(Array.from(b[k].data as Float32Array), k).toEqual(Array.from(a[k].data as Float32Array));
+    expect(Object.keys(b).filter((k) => !(k in a)).sort()).toEqual(['gate.image.0.bias', 'gate.image.0.weight', 'gate.image.2.bias', 'gate.image.2.weight', 'gate.text.0.bias', 'gate.text.0.weight', 'gate.text.2.bias', 'gate.text.2.weight']);
+    const emb = OfflineEmbedder.load(routed);
+    expect([emb.name, emb.dim]).toEqual(['offline:rewardforge-scenes-v4', 131]);
+  });
+
   it('rejects a bad flag value with exit code 2', async () => {
     const r = await quietly(() => main(['--epochs', '0']));
     expect(r.code).toBe(2);
@@ -80,6 +94,15 @@ describe('train:vlm', () => {
     const probe = await quietly(() => main(['--probe', '1']));
     expect(probe.code).toBe(2);
     expect(probe.err).toMatch(/--probe only applies with --factored/);
+    const both = await quietly(() => main(['--factored', '--scene-blocks']));
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--factored \(v3\) and --scene-blocks \(v4\) are two different spaces/);
+    const probe4 = await quietly(() => main(['--scene-blocks', '--probe', '1']));
+    expect(probe4.code).toBe(2);
+    expect(probe4.err).toMatch(/--probe only applies with --factored/);
+    const gw = await quietly(() => main(['--gate-weight', '1']));
+    expect(gw.code).toBe(2);
+    expect(gw.err).toMatch(/--gate-weight only applies with --factored or --scene-blocks/);
   });
 
   it('a missing weights file names the command that rebuilds it', () => {

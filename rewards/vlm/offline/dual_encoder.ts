@@ -50,6 +50,14 @@ export interface DualEncoderConfig {
    * = a dense space (v1, v2 files): both networks output the D-wide embedding directly.
    */
   readonly factored?: FactoredSpace;
+  /**
+   * Separate gate networks (v4; a shared factored space only): the image and text networks output the
+   * shared k-wide rows alone, and two small MLPs give the S + F gate logits — the image's from its
+   * standardised pixels average-pooled to `pool`×`pool`, the text's from its bag of feature embeddings (no
+   * gradient into the table). The gates then train on their own optimiser and cannot move the embedding:
+   * with v2's seed and loss, v4's image and text networks are v2's tensor for tensor.
+   */
+  readonly gateNets?: { readonly hidden: number; readonly pool: number };
 }
 
 /** The factored space of the shipped embedder: the scene kinds and fact keys of captions.ts. */
@@ -60,11 +68,30 @@ export const DEFAULT_SPACE: FactoredSpace = {
   factScenes: ['arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'arm', 'cartpole', 'cartpole'],
 };
 
+/**
+ * v4's space: one 64-d block per scene kind, opened (for a caption) by any fact of that scene, both fed by
+ * one shared 64-d output — v2's dense space, routed by scene kind with v3's gates (factored_space.ts
+ * `members`, `shared`).
+ */
+export const SCENE_SPACE: FactoredSpace = {
+  scenes: DEFAULT_SPACE.scenes,
+  facts: DEFAULT_SPACE.scenes,
+  members: DEFAULT_SPACE.scenes.map((sc) => DEFAULT_SPACE.facts.filter((_, i) => DEFAULT_SPACE.factScenes[i] === sc)),
+  block: 64,
+  factScenes: DEFAULT_SPACE.scenes,
+  shared: true,
+};
+
 /** v2, the default: a dense 64-d space; ≈ 82 k parameters, 0.33 MB of F32 weights (the text table is most of it). */
 export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
 
 /** v3: the same networks feeding the factored space (DEFAULT_SPACE); 86.5 k parameters, 0.35 MB. */
 export const FACTORED_CONFIG: DualEncoderConfig = { ...DEFAULT_CONFIG, dim: factoredDim(DEFAULT_SPACE), factored: DEFAULT_SPACE };
+
+/** v4: the same networks feeding SCENE_SPACE. */
+export const SCENE_CONFIG: DualEncoderConfig = { ...DEFAULT_CONFIG, dim: factoredDim(SCENE_SPACE), factored: SCENE_SPACE, gateNets: { hidden: 16, pool: 8 } };
+
+const headBackward = (h: FactoredHead, d: Float32Array, n: number, gateWeight: number, of: 'embedding' | 'shared') => (of === 'shared' ? h.backwardShared(d, n, gateWeight) : h.backward(d, n, gateWeight));
 
 const STOP = new Set(['the', 'a', 'an', 'of', 'its']);
 
@@ -132,6 +159,13 @@ export class DualEncoder {
   /** The gated projections onto the factored space (absent for a dense space). */
   readonly imageHead?: FactoredHead;
   readonly textHead?: FactoredHead;
+  /** v4's gate networks (config.gateNets). */
+  readonly imageGate?: Mlp;
+  readonly textGate?: Mlp;
+  private scratchRows = new Float32Array(0);
+  private scratchDNet = new Float32Array(0);
+  private scratchDGate = new Float32Array(0);
+  private scratchPool = new Float32Array(0);
   private bagIds: Int32Array[] = [];
   private scratchIn = new Float32Array(0);
   private scratchBag = new Float32Array(0);
@@ -145,8 +179,9 @@ export class DualEncoder {
       if (config.dim !== factoredDim(config.factored)) throw new RangeError(`DualEncoder: config.dim is ${config.dim}, but the factored space is ${factoredDim(config.factored)} wide (scenes + facts × block)`);
       this.imageHead = new FactoredHead(config.factored, 'unit');
       this.textHead = new FactoredHead(config.factored, 'raw');
-      out = factoredNetWidth(config.factored);
+      out = config.gateNets ? config.factored.block : factoredNetWidth(config.factored);
     }
+    if (config.gateNets !== undefined && config.factored?.shared !== true) throw new RangeError('DualEncoder: config.gateNets needs a shared factored space (config.factored.shared)');
     const kind = config.imageNet ?? 'mlp';
     if (kind === 'keypoints') {
       this.image = new KeypointEncoder({ side: config.imageSide, channels: config.pixelChannels ?? 16, keypoints: config.keypoints ?? 8, pooled: config.pooledMaps ?? 8, hidden: config.imageHidden, dim: out, gain: config.keypointGain }, rng);
@@ -162,6 +197,52 @@ export class DualEncoder {
     this.pixelMean = tensor([this.inSize], undefined, 'image.mean');
     this.pixelStd = tensor([this.inSize], new Float32Array(this.inSize).fill(1), 'image.std');
     this.hasher = new TextHasher({ buckets: config.buckets });
+    if (config.gateNets !== undefined) {
+      const { hidden, pool } = config.gateNets;
+      if (!(Number.isInteger(pool) && pool >= 1 && config.imageSide % pool === 0)) throw new RangeError(`DualEncoder: gateNets.pool must divide imageSide ${config.imageSide}, got ${pool}`);
+      // Their own stream, drawn after the rest: the image and text networks start as they would without gates.
+      const grng = new Rng(seed + 7919);
+      const G = config.factored!.scenes.length + config.factored!.facts.length;
+      this.imageGate = new Mlp({ sizes: [3 * pool * pool, hidden, G], activation: 'relu', init: 'torch', rng: grng });
+      this.textGate = new Mlp({ sizes: [config.textEmbed, hidden, G], activation: 'relu', init: 'torch', rng: grng });
+    }
+  }
+
+  /** The gate networks' parameters (`gate.image.…`, `gate.text.…`; none without `gateNets`), trained apart. */
+  gateParams(): Tensor[] {
+    if (!this.imageGate || !this.textGate) return [];
+    return [...this.imageGate.params().map((t) => ({ ...t, name: `gate.image.${t.name}` })), ...this.textGate.params().map((t) => ({ ...t, name: `gate.text.${t.name}` }))];
+  }
+
+  gateGrads(): Tensor[] {
+    if (!this.imageGate || !this.textGate) return [];
+    return [...this.imageGate.grads().map((t) => ({ ...t, name: `gate.image.${t.name}` })), ...this.textGate.grads().map((t) => ({ ...t, name: `gate.text.${t.name}` }))];
+  }
+
+  /** Network rows [n × (k + G)] for the head: the shared rows, then the gate network's logits. */
+  private joinRows(net: Float32Array, logits: Float32Array, n: number): Float32Array {
+    const k = this.config.factored!.block, G = logits.length / n, W = k + G;
+    if (this.scratchRows.length < n * W) this.scratchRows = new Float32Array(n * W);
+    const rows = this.scratchRows.subarray(0, n * W);
+    for (let i = 0; i < n; i++) {
+      rows.set(net.subarray(i * k, (i + 1) * k), i * W);
+      rows.set(logits.subarray(i * G, (i + 1) * G), i * W + k);
+    }
+    return rows;
+  }
+
+  /** Split dL/d(rows) into the main network's part (returned) and the gate network's (backpropagated). */
+  private splitBackward(dRows: Float32Array, n: number, gate: Mlp): Float32Array {
+    const k = this.config.factored!.block, G = gate.outSize, W = k + G;
+    if (this.scratchDNet.length < n * k) this.scratchDNet = new Float32Array(n * k);
+    if (this.scratchDGate.length < n * G) this.scratchDGate = new Float32Array(n * G);
+    const dNet = this.scratchDNet.subarray(0, n * k), dGate = this.scratchDGate.subarray(0, n * G);
+    for (let i = 0; i < n; i++) {
+      dNet.set(dRows.subarray(i * W, i * W + k), i * k);
+      dGate.set(dRows.subarray(i * W + k, (i + 1) * W), i * G);
+    }
+    gate.backward(dGate, n);
+    return dNet;
   }
 
   /** Trainable parameters: image MLP, text table, text MLP (names prefixed `image.`, `text.`). */
@@ -189,7 +270,18 @@ export class DualEncoder {
     const x = this.scratchIn.subarray(0, n * this.inSize);
     x.set(pixels.subarray(0, n * this.inSize));
     const net = this.image.forward(this.standardise(x, n), n);
-    return this.imageHead ? this.imageHead.forward(net, n, labels) : net;
+    if (!this.imageHead) return net;
+    if (!this.imageGate) return this.imageHead.forward(net, n, labels);
+    // Average-pool the standardised pixels (RGB interleaved, side S) to pool × pool for the gate network.
+    const S = this.config.imageSide, P = this.config.gateNets!.pool, f = S / P, inG = 3 * P * P;
+    if (this.scratchPool.length < n * inG) this.scratchPool = new Float32Array(n * inG);
+    const pooled = this.scratchPool.subarray(0, n * inG);
+    pooled.fill(0);
+    for (let i = 0; i < n; i++) for (let y = 0; y < S; y++) for (let xx = 0; xx < S; xx++) {
+      const o = i * inG + 3 * (Math.floor(y / f) * P + Math.floor(xx / f)), q = i * this.inSize + 3 * (y * S + xx);
+      for (let c = 0; c < 3; c++) pooled[o + c] += x[q + c] / (f * f);
+    }
+    return this.imageHead.forward(this.joinRows(net, this.imageGate.forward(pooled, n), n), n, labels);
   }
 
   /** Image embeddings [n × D] of frames. */
@@ -216,20 +308,26 @@ export class DualEncoder {
       for (const id of ids) for (let k = 0; k < E; k++) bag[i * E + k] += w * T[id * E + k];
     }
     const net = this.text.forward(bag, n);
-    return this.textHead ? this.textHead.forward(net, n, labels) : net;
+    if (!this.textHead) return net;
+    if (!this.textGate) return this.textHead.forward(net, n, labels);
+    return this.textHead.forward(this.joinRows(net, this.textGate.forward(bag, n), n), n, labels);
   }
 
   /**
    * Accumulate gradients of the last `forwardPixels` from dL/d(embedding) [n × D] (plus `gateWeight` × the
-   * gate loss's when that forward was labelled).
+   * gate loss's when that forward was labelled). `of: 'shared'` (shared factored spaces): `dOut` is
+   * dL/d(the shared rows) [n × k] instead (FactoredHead.sharedRows).
    */
-  backwardImage(dOut: Float32Array, n: number, gateWeight = 1): void {
-    this.image.backward(this.imageHead ? this.imageHead.backward(dOut, n, gateWeight) : dOut, n);
+  backwardImage(dOut: Float32Array, n: number, gateWeight = 1, of: 'embedding' | 'shared' = 'embedding'): void {
+    if (!this.imageHead) return void this.image.backward(dOut, n);
+    const dRows = headBackward(this.imageHead, dOut, n, gateWeight, of);
+    this.image.backward(this.imageGate ? this.splitBackward(dRows, n, this.imageGate) : dRows, n);
   }
 
   /** Accumulate gradients of the last `forwardTexts` (text MLP and embedding table), like backwardImage. */
-  backwardText(dOut: Float32Array, n: number, gateWeight = 1): void {
-    const dNet = this.textHead ? this.textHead.backward(dOut, n, gateWeight) : dOut;
+  backwardText(dOut: Float32Array, n: number, gateWeight = 1, of: 'embedding' | 'shared' = 'embedding'): void {
+    const dRows = this.textHead ? headBackward(this.textHead, dOut, n, gateWeight, of) : dOut;
+    const dNet = this.textGate ? this.splitBackward(dRows, n, this.textGate) : dRows;
     const dBag = this.text.backward(dNet, n, { inputGrad: true }) as Float32Array;
     const E = this.config.textEmbed, G = this.tableGrad.data;
     for (let i = 0; i < n; i++) {
@@ -240,6 +338,8 @@ export class DualEncoder {
   }
 
   zeroGrad(): void {
+    this.imageGate?.zeroGrad();
+    this.textGate?.zeroGrad();
     this.image.zeroGrad();
     this.text.zeroGrad();
     this.tableGrad.data.fill(0);
@@ -247,6 +347,6 @@ export class DualEncoder {
 
   /** All tensors to save (parameters and the pixel statistics), by name. */
   stateTensors(): Tensor[] {
-    return [...this.params(), this.pixelMean, this.pixelStd];
+    return [...this.params(), ...this.gateParams(), this.pixelMean, this.pixelStd];
   }
 }

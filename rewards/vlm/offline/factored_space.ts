@@ -44,20 +44,32 @@ export interface FactoredSpace {
   readonly block: number;
   /** The scene kind each fact belongs to (same order as `facts`): an image's block opens only in its scene. */
   readonly factScenes: readonly string[];
+  /**
+   * A block may stand for a group of fact keys (same order as `facts`): its gate label is on when any of
+   * them is present. Absent: block i is fact key `facts[i]` alone. v4 (SCENE_SPACE in dual_encoder.ts) has
+   * one block per scene kind, opened by every fact of that scene — within a scene the space is dense.
+   */
+  readonly members?: readonly (readonly string[])[];
+  /**
+   * All blocks read the same k network outputs (a network emits one k-wide vector and the gates route it
+   * to a block). Training then contrasts those shared rows directly (train.ts), and the blocks only take
+   * effect at inference: v4 is v2's dense space with a hard routing by scene kind.
+   */
+  readonly shared?: boolean;
 }
 
 /** Width of an embedding in `space`. */
 export const factoredDim = (s: FactoredSpace): number => s.scenes.length + 1 + s.facts.length * s.block;
 
-/** Width of the network output that feeds `space`: F·k block values, then S scene and F fact logits. */
-export const factoredNetWidth = (s: FactoredSpace): number => s.facts.length * s.block + s.scenes.length + s.facts.length;
+/** Width of the network output that feeds `space`: F·k block values (k when shared), then S scene and F fact logits. */
+export const factoredNetWidth = (s: FactoredSpace): number => (s.shared ? 1 : s.facts.length) * s.block + s.scenes.length + s.facts.length;
 
 /** Gate labels of `facts` (a scene's or a caption's) into `out[off .. off + S + F)`: scene one-hot, then fact present. */
 export function gateLabels(space: FactoredSpace, facts: SceneFacts, out: Uint8Array, off: number): void {
   const S = space.scenes.length;
   if (facts.scene !== undefined && !space.scenes.includes(facts.scene)) throw new Error(`factored space: scene ${JSON.stringify(facts.scene)} is not one of ${JSON.stringify(space.scenes)}`);
   space.scenes.forEach((s, i) => (out[off + i] = facts.scene === s ? 1 : 0));
-  space.facts.forEach((f, i) => (out[off + S + i] = facts[f] !== undefined ? 1 : 0));
+  space.facts.forEach((f, i) => (out[off + S + i] = (space.members?.[i] ?? [f]).some((m) => facts[m] !== undefined) ? 1 : 0));
 }
 
 /**
@@ -82,6 +94,7 @@ export class FactoredHead {
   constructor(readonly space: FactoredSpace, readonly mode: 'unit' | 'raw') {
     if (space.scenes.length < 1 || space.facts.length < 1 || !(Number.isInteger(space.block) && space.block >= 1)) throw new RangeError(`factored space: needs ≥ 1 scene, ≥ 1 fact and an integer block ≥ 1, got ${JSON.stringify(space)}`);
     if (space.factScenes?.length !== space.facts.length) throw new RangeError(`factored space: factScenes must name a scene for each of the ${space.facts.length} facts, got ${JSON.stringify(space.factScenes)}`);
+    if (space.members !== undefined && (space.members.length !== space.facts.length || space.members.some((m) => m.length === 0))) throw new RangeError(`factored space: members must list ≥ 1 fact key for each of the ${space.facts.length} blocks, got ${JSON.stringify(space.members)}`);
     this.factScene = Int32Array.from(space.factScenes, (sc, f) => {
       const i = space.scenes.indexOf(sc);
       if (i < 0) throw new RangeError(`factored space: factScenes[${f}] = ${JSON.stringify(sc)} is not one of the scenes ${JSON.stringify(space.scenes)}`);
@@ -97,7 +110,8 @@ export class FactoredHead {
    */
   forward(net: Float32Array, n: number, labels?: Uint8Array): Float32Array {
     const { scenes, facts, block: k } = this.space;
-    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F, L0 = F * k;
+    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F, L0 = W - G;
+    const src = (f: number) => (this.space.shared ? 0 : f * k);
     if (net.length < n * W) throw new RangeError(`FactoredHead: network output has ${net.length} values, needs n*${W}`);
     if (labels !== undefined && labels.length < n * G) throw new RangeError(`FactoredHead: labels have ${labels.length} values, needs n*${G}`);
     if (this.raw.length < n * W) {
@@ -137,11 +151,11 @@ export class FactoredHead {
         let nr = 1;
         if (this.mode === 'unit') {
           let ss = 0;
-          for (let c = 0; c < k; c++) ss += net[r + f * k + c] ** 2;
+          for (let c = 0; c < k; c++) ss += net[r + src(f) + c] ** 2;
           nr = Math.sqrt(ss) + 1e-8;
         }
         this.norms[i * F + f] = nr;
-        for (let c = 0; c < k; c++) out[i * D + S + 1 + f * k + c] = net[r + f * k + c] / nr;
+        for (let c = 0; c < k; c++) out[i * D + S + 1 + f * k + c] = net[r + src(f) + c] / nr;
       }
       if (this.mode === 'unit') out[i * D + S] = Math.sqrt(F - open);
     }
@@ -158,7 +172,8 @@ export class FactoredHead {
   backward(dEmb: Float32Array, n: number, gateWeight = 1): Float32Array {
     if (n !== this.lastN) throw new Error(`FactoredHead.backward: batch ${n} does not match the last forward (${this.lastN})`);
     const { scenes, facts, block: k } = this.space;
-    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F, L0 = F * k;
+    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F, L0 = W - G;
+    const src = (f: number) => (this.space.shared ? 0 : f * k);
     if (this.dRaw.length < n * W) this.dRaw = new Float32Array(n * W);
     const d = this.dRaw.subarray(0, n * W), raw = this.raw, out = this.out, gates = this.gates, labels = this.labels;
     d.fill(0);
@@ -168,13 +183,13 @@ export class FactoredHead {
         if (gates[g + S + f] === 0) continue;
         const o = e + S + 1 + f * k;
         if (this.mode === 'raw') {
-          for (let c = 0; c < k; c++) d[r + f * k + c] = dEmb[o + c];
+          for (let c = 0; c < k; c++) d[r + src(f) + c] += dEmb[o + c];
         } else {
           // u = v/‖v‖: du/dv = (I − u uᵀ)/‖v‖.
           let dot = 0;
           for (let c = 0; c < k; c++) dot += dEmb[o + c] * out[o + c];
           const nr = this.norms[i * F + f];
-          for (let c = 0; c < k; c++) d[r + f * k + c] = (dEmb[o + c] - out[o + c] * dot) / nr;
+          for (let c = 0; c < k; c++) d[r + src(f) + c] += (dEmb[o + c] - out[o + c] * dot) / nr;
         }
       }
       if (labels !== undefined && gateWeight !== 0) {
@@ -183,6 +198,33 @@ export class FactoredHead {
           d[r + L0 + q] = (gateWeight * (1 / (1 + Math.exp(-z)) - labels[g + q])) / (n * G);
         }
       }
+    }
+    return d;
+  }
+
+  /** Shared spaces: the shared k-wide rows of the last forward, copied into `out` [n × k]. */
+  sharedRows(n: number, out: Float32Array): Float32Array {
+    const k = this.space.block, W = this.netWidth;
+    if (!this.space.shared) throw new Error('FactoredHead.sharedRows: the space is not shared');
+    if (n !== this.lastN) throw new Error(`FactoredHead.sharedRows: batch ${n} does not match the last forward (${this.lastN})`);
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = this.raw[i * W + c];
+    return out;
+  }
+
+  /**
+   * Shared spaces: dL/d(network rows) from dL/d(shared rows) [n × k] (training contrasts those rows), plus
+   * `gateWeight` × the gradient of `gateLoss` when the last forward was labelled.
+   */
+  backwardShared(dRows: Float32Array, n: number, gateWeight = 1): Float32Array {
+    if (!this.space.shared) throw new Error('FactoredHead.backwardShared: the space is not shared');
+    if (n !== this.lastN) throw new Error(`FactoredHead.backwardShared: batch ${n} does not match the last forward (${this.lastN})`);
+    const k = this.space.block, W = this.netWidth, G = this.space.scenes.length + this.space.facts.length, L0 = W - G, labels = this.labels;
+    if (this.dRaw.length < n * W) this.dRaw = new Float32Array(n * W);
+    const d = this.dRaw.subarray(0, n * W);
+    d.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) d[i * W + c] = dRows[i * k + c];
+      if (labels !== undefined && gateWeight !== 0) for (let q = 0; q < G; q++) d[i * W + L0 + q] = (gateWeight * (1 / (1 + Math.exp(-this.raw[i * W + L0 + q])) - labels[i * G + q])) / (n * G);
     }
     return d;
   }

@@ -21,9 +21,12 @@ export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', im
  */
 export const V3_WEIGHTS = fileURLToPath(new URL('./weights-v3.safetensors', import.meta.url));
 
+/** v4: one dense block per scene kind with v3's gates between scenes (`REWARDFORGE_VLM_WEIGHTS=v4`). */
+export const V4_WEIGHTS = fileURLToPath(new URL('./weights-v4.safetensors', import.meta.url));
+
 /** A weights file's generation from its architecture: v3 factored space, v2 dense keypoints, v1 pixel MLP. */
 export function offlineName(config: DualEncoderConfig): string {
-  return `offline:rewardforge-scenes-${config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
+  return `offline:rewardforge-scenes-${config.factored?.members ? 'v4' : config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
 }
 
 export function encodeDualEncoder(model: DualEncoder, metadata: Record<string, string> = {}): Uint8Array {

@@ -56,6 +56,8 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, scale: 12, seed: 0, sigma: 0.05, floor: 20 };
 /** v3's changes (factored space): a larger logit scale for its smaller cosines, and the gates' weight. */
 export const FACTORED_TRAIN: Partial<TrainOptions> = { scale: 40, gateWeight: 10, probe: 0 };
+/** v4's changes (shared rows are contrasted as v2's, so v2's scale): the gates' weight. */
+export const SCENE_TRAIN: Partial<TrainOptions> = { scale: 12, gateWeight: 1 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {
@@ -170,7 +172,10 @@ export function pixelBatch(data: VlmDataset, idx: readonly number[], inSize: num
 
 export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_TRAIN): DualEncoder {
   const model = new DualEncoder(opts.config ?? DEFAULT_CONFIG, opts.seed);
-  const inSize = model.inSize, D = model.config.dim;
+  const inSize = model.inSize;
+  // A shared factored space (v4) is trained on its shared rows, as a dense space of width k.
+  const shared = model.config.factored?.shared === true;
+  const D = shared ? model.config.factored!.block : model.config.dim;
   if (data.pixels.length !== data.n * inSize) throw new RangeError(`trainDualEncoder: pixels has ${data.pixels.length} bytes, expected n*3*S*S = ${data.n}*${inSize}`);
   // Pixel statistics of the training set (per input).
   const mean = model.pixelMean.data, std = model.pixelStd.data;
@@ -205,10 +210,13 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
 
   const rng = new Rng(opts.seed + 1);
   const adam = new Adam(model.params(), model.grads(), { lr: opts.lr });
+  // v4's gate networks learn on their own optimiser and clipping, so the embedding's updates are v2's.
+  const gateAdam = model.gateParams().length > 0 ? new Adam(model.gateParams(), model.gateGrads(), { lr: opts.lr }) : undefined;
   const B = opts.batch, K = Math.floor(B / 2), M = B + K;
   const px = new Float32Array(B * inSize);
   const xh = new Float32Array(B * D), th = new Float32Array(M * D);
   const xn = new Float32Array(B), tn = new Float32Array(M);
+  const xs = new Float32Array(shared ? B * D : 0), ts = new Float32Array(shared ? M * D : 0);
   const dx = new Float32Array(B * D), dt = new Float32Array(M * D);
   const T = new Float32Array(B * M);
   const sigma = opts.sigma ?? 0;
@@ -217,7 +225,7 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
   const imgLabels = space ? new Uint8Array(B * G) : undefined, txtLabels = space ? new Uint8Array(M * G) : undefined;
   const gateWeight = opts.gateWeight ?? 1;
   // Distance probe: one linear readout (k weights + bias) per distance fact that has a block.
-  const probeW = space && (opts.probe ?? 0) > 0 && data.metrics ? opts.probe! : 0;
+  const probeW = space && !shared && (opts.probe ?? 0) > 0 && data.metrics ? opts.probe! : 0;
   const probeFacts = space && probeW > 0 ? space.facts.flatMap((f, i) => (DISTANCE_FACTS.has(f) ? [i] : [])) : [];
   const kB = space?.block ?? 0, S0 = space ? space.scenes.length + 1 : 0;
   const probeP = tensor([Math.max(probeFacts.length, 1), kB + 1], undefined, 'probe');
@@ -245,9 +253,11 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
         caps.forEach((c, j) => gateLabels(space, c.facts, txtLabels!, j * G));
       }
       model.zeroGrad();
-      const xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B, imgLabels);
+      let xe = model.forwardPixels(pixelBatch(data, idx, inSize, px), B, imgLabels);
+      if (shared) xe = model.imageHead!.sharedRows(B, xs);
       normaliseRows(xe, B, D, xh, xn);
-      const te = model.forwardTexts(texts, txtLabels);
+      let te = model.forwardTexts(texts, txtLabels);
+      if (shared) te = model.textHead!.sharedRows(M, ts);
       normaliseRows(te, M, D, th, tn);
       let loss = infoNce(xh, th, T, B, M, D, opts.scale, dx, dt, opts.floor ?? 0);
       if (space) loss += gateWeight * (model.imageHead!.gateLoss + model.textHead!.gateLoss);
@@ -279,11 +289,16 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
         probeAdam.step();
       }
       normaliseBackward(dt, th, tn, M, D);
-      model.backwardText(dt, M, gateWeight);
+      model.backwardText(dt, M, gateWeight, shared ? 'shared' : 'embedding');
       // The image MLP's last forward was for batch B (the text MLP is a separate network), so its cache holds.
-      model.backwardImage(dx, B, gateWeight);
+      model.backwardImage(dx, B, gateWeight, shared ? 'shared' : 'embedding');
       clipGradNorm(model.grads(), 1);
       adam.step();
+      if (gateAdam) {
+        clipGradNorm(model.gateGrads(), 1);
+        gateAdam.lr = adam.lr;
+        gateAdam.step();
+      }
       opts.log?.(epoch, step, loss);
     }
   }

@@ -27,6 +27,19 @@ describe('FactoredHead', () => {
     expect(() => labels({ scene: 'kitchen' })).toThrow(/scene "kitchen" is not one of/);
   });
 
+  it('a block may stand for a group of facts (v4: one block per scene kind): its label is on when any member is present', () => {
+    const grouped: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['arm', 'cartpole'], members: [['gripperGoal', 'cubeGoal'], ['poleTilt']], block: 4, factScenes: ['arm', 'cartpole'] };
+    const out = new Uint8Array(4);
+    gateLabels(grouped, { scene: 'arm', cubeGoal: 'far' }, out, 0);
+    expect(Array.from(out)).toEqual([1, 0, 1, 0]);
+    gateLabels(grouped, { scene: 'arm' }, out, 0);
+    expect(Array.from(out)).toEqual([1, 0, 0, 0]);
+    gateLabels(grouped, { scene: 'cartpole', poleTilt: 'upright', cartPos: 'left' }, out, 0);
+    expect(Array.from(out)).toEqual([0, 1, 0, 1]);
+    expect(() => new FactoredHead({ ...grouped, members: [['gripperGoal']] }, 'raw')).toThrow(/members must list ≥ 1 fact key for each of the 2 blocks/);
+    expect(() => new FactoredHead({ ...grouped, members: [['gripperGoal'], []] }, 'raw')).toThrow(/members must list/);
+  });
+
   it('a fact-free caption is its scene coordinate alone', () => {
     const net = new Float32Array(W).fill(0.5);
     net.set([0.9, 0.2], F * K);
@@ -125,4 +138,42 @@ describe('FactoredHead', () => {
       }
     });
   }
+
+  it('a shared space routes one k-wide output to the block of each open group; its backward sums the routes (finite differences)', () => {
+    const sh: FactoredSpace = { scenes: ['arm', 'cartpole'], facts: ['arm', 'cartpole'], members: [['gripperGoal'], ['poleTilt']], block: 3, factScenes: ['arm', 'cartpole'], shared: true };
+    const w2 = factoredNetWidth(sh), d2 = factoredDim(sh);
+    expect(w2).toBe(3 + 2 + 2);
+    expect(d2).toBe(2 + 1 + 2 * 3);
+    const net = Float32Array.from([0.3, -0.4, 1.2, 2, -1, 5, -5]); // arm scene, arm group on, cartpole group off
+    const img = new FactoredHead(sh, 'unit').forward(net, 1);
+    const nr = Math.hypot(0.3, -0.4, 1.2);
+    expect(Array.from(img.subarray(0, 3))).toEqual([1, 0, 1]);
+    [0.3, -0.4, 1.2].forEach((v, c) => expect(img[3 + c]).toBeCloseTo(v / nr, 6));
+    expect(Array.from(img.subarray(6))).toEqual([0, 0, 0]);
+    const txt = new FactoredHead(sh, 'raw').forward(Float32Array.from([0.3, -0.4, 1.2, -1, 2, -5, 5]), 1);
+    expect(Array.from(txt)).toEqual([0, 0, 0, 0, 0, 0, 0.30000001192092896, -0.4000000059604645, 1.2000000476837158]);
+    // Both groups open (labels), so the shared outputs feed two blocks: the gradient is the sum.
+    const h = new FactoredHead(sh, 'raw');
+    const lab = Uint8Array.from([1, 0, 1, 1]);
+    const x = Float32Array.from([0.5, -0.2, 0.9, 0.1, -0.3, 0.4, -0.6]);
+    const wv = Float32Array.from({ length: d2 }, (_, i) => Math.cos(0.9 * i));
+    const loss = (v: Float32Array) => dot(h.forward(v, 1, lab), wv) + 0.5 * h.gateLoss;
+    loss(x);
+    const g = h.backward(wv, 1, 0.5).slice();
+    for (let i = 0; i < w2; i++) {
+      const keep = x[i];
+      x[i] = keep + 1e-2;
+      const up = loss(x);
+      x[i] = keep - 1e-2;
+      const down = loss(x);
+      x[i] = keep;
+      expect(g[i], `input ${i}`).toBeCloseTo((up - down) / 2e-2, 2);
+    }
+    // Training on the shared rows: sharedRows reads them back, backwardShared passes their gradient through.
+    h.forward(x, 1, lab);
+    expect(Array.from(h.sharedRows(1, new Float32Array(3)))).toEqual(Array.from(x.subarray(0, 3)));
+    const gs = h.backwardShared(Float32Array.from([1, 2, 3]), 1, 0);
+    expect(Array.from(gs)).toEqual([1, 2, 3, 0, 0, 0, 0]);
+    expect(() => new FactoredHead(SPACE, 'raw').sharedRows(1, new Float32Array(3))).toThrow(/not shared/);
+  });
 });

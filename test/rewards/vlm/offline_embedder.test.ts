@@ -8,7 +8,8 @@ import { collectEpisode } from '../../../cli/vlm_data.ts';
 import { captionTrue, captionWeight, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
 import { KeypointEncoder } from '../../../rewards/vlm/offline/keypoint_encoder.ts';
 import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
-import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V3_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V3_WEIGHTS, V4_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
+import { decodeSafetensors } from '../../../sim/io/safetensors.ts';
 import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
 import { Rng } from '../../../sim/rng.ts';
 import { VlmReward } from '../../../rewards/vlm/vlm_reward.ts';
@@ -84,13 +85,37 @@ describe('OfflineEmbedder (shipped weights)', () => {
   });
 });
 
-describe('OfflineEmbedder (shipped v3 weights): the factored space on real renders', () => {
-  const emb = OfflineEmbedder.load(V3_WEIGHTS);
+describe('OfflineEmbedder (shipped v4 weights): v2 routed by scene kind', () => {
+  it("its image and text networks are v2's tensor for tensor; the gate networks are its only addition", () => {
+    const v2 = decodeSafetensors(fs.readFileSync(DEFAULT_WEIGHTS)).tensors, v4 = decodeSafetensors(fs.readFileSync(V4_WEIGHTS)).tensors;
+    for (const k of Object.keys(v2)) expect(Array.from(v4[k].data as Float32Array), k).toEqual(Array.from(v2[k].data as Float32Array));
+    expect(Object.keys(v4).filter((k) => !(k in v2)).every((k) => k.startsWith('gate.'))).toBe(true);
+  });
 
-  it('is the v3 file, deterministic, and ranks the matching caption above the mismatching one', () => {
-    expect(emb.name).toBe('offline:rewardforge-scenes-v3');
+  it('routes each frame to the block of its scene kind, and each caption to the block of the facts it mentions', () => {
+    const emb = OfflineEmbedder.load(V4_WEIGHTS);
+    const D = emb.dim, k = 64;
+    expect(D).toBe(2 + 1 + 2 * k);
+    const nz = (x: Float32Array, off: number) => x.subarray(off, off + k).some((v) => v !== 0);
+    const arm = emb.embedImages(collectEpisode('robotics/Push-v0', { policy: 'random', seed: 95_000, maxSteps: 5 }).frames);
+    const cart = emb.embedImages(collectEpisode('classic/CartPole-v1', { policy: 'random', seed: 95_001, maxSteps: 5 }).frames);
+    for (let i = 0; i < arm.length / D; i++) expect([arm[i * D], arm[i * D + 1], nz(arm, i * D + 3), nz(arm, i * D + 3 + k)]).toEqual([1, 0, true, false]);
+    for (let i = 0; i < cart.length / D; i++) expect([cart[i * D], cart[i * D + 1], nz(cart, i * D + 3), nz(cart, i * D + 3 + k)]).toEqual([0, 1, false, true]);
+    const t = emb.embedTexts(['the gripper is touching the blue ball', 'the stick stands vertical', 'a robot arm over a table', 'a cart with a pole']);
+    expect([nz(t, 3), nz(t, 3 + k), nz(t, D + 3), nz(t, D + 3 + k)]).toEqual([true, false, false, true]);
+    // Fact-free captions (the baselines) are their scene coordinate alone.
+    expect(Array.from(t.subarray(2 * D, 3 * D))).toEqual([1, ...new Array(D - 1).fill(0)]);
+    expect(Array.from(t.subarray(3 * D, 4 * D))).toEqual([0, 1, ...new Array(D - 2).fill(0)]);
+  });
+});
+
+for (const [file, gen] of [[V3_WEIGHTS, 'v3'], [V4_WEIGHTS, 'v4']] as const) describe(`OfflineEmbedder (shipped ${gen} weights): gated scene kinds on real renders`, () => {
+  const emb = OfflineEmbedder.load(file);
+
+  it(`is the ${gen} file, deterministic, and ranks the matching caption above the mismatching one`, () => {
+    expect(emb.name).toBe(`offline:rewardforge-scenes-${gen}`);
     const ep = collectEpisode('robotics/Push-v0', { policy: 'expert', seed: 91_000, maxSteps: 6 });
-    expect(Array.from(OfflineEmbedder.load(V3_WEIGHTS).embedImages(ep.frames))).toEqual(Array.from(emb.embedImages(ep.frames)));
+    expect(Array.from(OfflineEmbedder.load(file).embedImages(ep.frames))).toEqual(Array.from(emb.embedImages(ep.frames)));
     for (const [env, atGoal, away] of RANKING_CASES) expect(matchingCaptionRate(emb, env, atGoal, away), env).toBeGreaterThanOrEqual(0.75);
   });
   const episodes = (env: string) => [
@@ -244,6 +269,27 @@ describe('DualEncoder training', () => {
     const frame = { width: 8, height: 8, data: Uint8Array.from({ length: 192 }, (_, i) => (i * 37) % 256) };
     expect(Array.from(model.forwardFrames([frame]))).toEqual(Array.from(a.forwardFrames([frame])));
     expect(Array.from(model.forwardTexts(['the pole is upright']))).toEqual(Array.from(a.forwardTexts(['the pole is upright'])));
+  });
+
+  it("separate gate networks (v4) leave the embedding's training untouched: same seed, same image and text tensors as the dense model", () => {
+    const dense = { imageSide: 4, imageHidden: 8, buckets: 64, textEmbed: 8, textHidden: 8, dim: 4 };
+    const space = { scenes: ['arm', 'cartpole'], facts: ['arm', 'cartpole'], members: [['gripperGoal'], ['poleTilt']], block: 4, factScenes: ['arm', 'cartpole'], shared: true };
+    const routed = { ...dense, dim: 2 + 1 + 2 * 4, factored: space, gateNets: { hidden: 4, pool: 2 } };
+    const rng = new Rng(3);
+    const n = 64;
+    const pixels = Uint8Array.from({ length: n * 48 }, () => rng.int(256));
+    const facts = Array.from({ length: n }, (_, i) => (i % 2 ? sceneFacts({ kind: 'cartpole', x: (i % 3) - 1, theta: ((i % 5) - 2) / 10 }) : sceneFacts({ kind: 'arm', gripper: [0.1 * (i % 4), 0, 0.1], goal: [0, 0, 0.1], gripperOpenness: 1 })));
+    const opts = { epochs: 2, batch: 16, lr: 1e-2, scale: 10, seed: 2, floor: 5 };
+    const a = trainDualEncoder({ n, pixels, facts }, { ...opts, config: dense });
+    const b = trainDualEncoder({ n, pixels, facts }, { ...opts, config: routed, gateWeight: 3 });
+    expect(b.params().map((t) => [t.name, Array.from(t.data)])).toEqual(a.params().map((t) => [t.name, Array.from(t.data)]));
+    // The gates did learn (they moved from their initialisation), and they are saved with the model.
+    const init = new DualEncoder(routed, 2);
+    expect(b.gateParams().map((t) => Array.from(t.data))).not.toEqual(init.gateParams().map((t) => Array.from(t.data)));
+    const { model } = decodeDualEncoder(encodeDualEncoder(b));
+    expect(model.gateParams().map((t) => Array.from(t.data))).toEqual(b.gateParams().map((t) => Array.from(t.data)));
+    expect(() => new DualEncoder({ ...dense, gateNets: { hidden: 4, pool: 2 } })).toThrow(/gateNets needs a shared factored space/);
+    expect(() => new DualEncoder({ ...routed, gateNets: { hidden: 4, pool: 3 } })).toThrow(/gateNets.pool must divide imageSide 4, got 3/);
   });
 
   it('downsample area-averages (a uniform frame stays uniform)', () => {
