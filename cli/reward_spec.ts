@@ -28,7 +28,7 @@ import { selectExample } from '../rewards/text2reward/examples.ts';
 import type { Embedder } from '../rewards/vlm/embedder.ts';
 import { httpEmbedderFromEnv } from '../rewards/vlm/http_embedder.ts';
 import { SCENE_TEXT } from '../rewards/vlm/offline/captions.ts';
-import { OfflineEmbedder, V3_WEIGHTS, V4_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
+import { OfflineEmbedder, V2_WEIGHTS, V3_WEIGHTS, V4_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
 import { EmbedderError } from '../rewards/vlm/embedder.ts';
 import { VlmReward } from '../rewards/vlm/vlm_reward.ts';
 import { VlmRewardWrapper } from '../rewards/vlm/vlm_reward_wrapper.ts';
@@ -145,12 +145,12 @@ export async function generateReward(goal: string, envId: string, seed: number, 
 
 /**
  * The HTTP embedder when `REWARDFORGE_VLM_URL` is set, else the built-in offline one: the shipped default
- * (v2) weights, or `REWARDFORGE_VLM_WEIGHTS` (`v3` / `v4` for the other shipped files, or a weights file
+ * (v4) weights, or `REWARDFORGE_VLM_WEIGHTS` (`v2` / `v3` / `v4` for the shipped files, or a weights file
  * written by `npm run train:vlm`).
  */
 export function defaultEmbedder(): Embedder {
   const w = process.env.REWARDFORGE_VLM_WEIGHTS;
-  return httpEmbedderFromEnv() ?? OfflineEmbedder.load(w === undefined || w === '' ? undefined : w === 'v3' ? V3_WEIGHTS : w === 'v4' ? V4_WEIGHTS : w);
+  return httpEmbedderFromEnv() ?? OfflineEmbedder.load(w === undefined || w === '' ? undefined : w === 'v2' ? V2_WEIGHTS : w === 'v3' ? V3_WEIGHTS : w === 'v4' ? V4_WEIGHTS : w);
 }
 
 /** The neutral baseline prompt of an env's scene (VLM-RM's "a humanoid robot" analogue). */

@@ -1,20 +1,23 @@
 /**
  * `npm run train:vlm` — train the built-in offline VLM embedder (rewards/vlm/offline) from scratch on
  * renders of our own scenes (robotics Reach, Push; classic CartPole) with captions generated from the
- * privileged state, and write `rewards/vlm/offline/weights.safetensors`. Deterministic for a given
- * `--seed` (same data, same initialisation, same minibatches). Prints a JSON report with the held-out
- * image→text top-1 retrieval accuracy (own caption vs 15 false captions of other scenes; chance 1/16),
- * overall and per env; the report also goes into the file's `__metadata__`.
+ * privileged state. Deterministic for a given `--seed` (same data, same initialisation, same minibatches).
+ * Prints a JSON report with the held-out image→text top-1 retrieval accuracy (own caption vs 15 false
+ * captions of other scenes; chance 1/16), overall and per env; the report also goes into the file's
+ * `__metadata__`.
  *
  *   npm run train:vlm -- [--per-env 8000] [--heldout 500] [--epochs 8] [--seed 1] [--image-side 32]
  *                        [--image-hidden 128] [--image-net keypoints|mlp] [--keypoint-gain 30]
  *                        [--sigma 0.05] [--floor 20] [--scale 12] [--robot-cameras front,side] [--out FILE]
- *                        [--factored [--gate-weight 10] [--probe 0]]
+ *                        [--scene-blocks [--gate-weight 1] | --factored [--gate-weight 10] [--probe 0]]
  *
- * The defaults reproduce the shipped default weights (v2, a dense 64-d joint space; the same tensors, only
- * the timings in the report differ). `--factored` trains v3 instead, the space factored by scene kind and
- * fact family (rewards/vlm/offline/factored_space.ts; scale 40 unless given) into
- * `rewards/vlm/offline/weights-v3.safetensors`, which it reproduces.
+ * Three spaces, each reproducing its shipped file (the same tensors; only the report's timings differ):
+ * - `--scene-blocks`: v4, the default embedder (`weights-v4.safetensors`): v2's networks, trained exactly as
+ *   v2's, plus two small gate networks that route an embedding to its scene kind's block
+ *   (rewards/vlm/offline/factored_space.ts `shared`);
+ * - no flag: v2, the dense 64-d space (`weights.safetensors`);
+ * - `--factored`: v3, the space factored by scene kind and fact family (scale 40 unless given;
+ *   `weights-v3.safetensors`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +25,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../sim/io/atomic.ts';
-import { DEFAULT_WEIGHTS, encodeDualEncoder, V3_WEIGHTS, V4_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
+import { encodeDualEncoder, V2_WEIGHTS, V3_WEIGHTS, V4_WEIGHTS } from '../rewards/vlm/offline/offline_embedder.ts';
 import { retrievalTop1 } from '../rewards/vlm/offline/retrieval.ts';
 import { DEFAULT_TRAIN, FACTORED_TRAIN, SCENE_TRAIN, trainDualEncoder, type VlmDataset } from '../rewards/vlm/offline/train.ts';
 import { DEFAULT_CONFIG, FACTORED_CONFIG, SCENE_CONFIG } from '../rewards/vlm/offline/dual_encoder.ts';
@@ -69,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gate-weight <w>', `--factored, --scene-blocks: weight of the gates' cross-entropy (default ${FACTORED_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
     .option('--probe <w>', `--factored: weight of the distance probe on the image blocks (default ${FACTORED_TRAIN.probe}, off)`, nonNeg('--probe'))
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
-    .option('--out <file>', `weights file (default ${path.relative(process.cwd(), DEFAULT_WEIGHTS)}, --factored ${path.relative(process.cwd(), V3_WEIGHTS)})`)
+    .option('--out <file>', `weights file (default ${path.relative(process.cwd(), V2_WEIGHTS)}, --factored ${path.relative(process.cwd(), V3_WEIGHTS)}, --scene-blocks ${path.relative(process.cwd(), V4_WEIGHTS)})`)
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -86,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!o.factored && !o.sceneBlocks && o.gateWeight !== undefined) return fail('--gate-weight only applies with --factored or --scene-blocks');
   const scale = o.scale ?? (o.factored ? FACTORED_TRAIN.scale! : o.sceneBlocks ? SCENE_TRAIN.scale! : DEFAULT_TRAIN.scale);
   const gateWeight = o.gateWeight ?? (o.sceneBlocks ? SCENE_TRAIN.gateWeight! : FACTORED_TRAIN.gateWeight!), probe = o.probe ?? FACTORED_TRAIN.probe!;
-  const out = o.out ?? (o.factored ? V3_WEIGHTS : o.sceneBlocks ? V4_WEIGHTS : DEFAULT_WEIGHTS);
+  const out = o.out ?? (o.factored ? V3_WEIGHTS : o.sceneBlocks ? V4_WEIGHTS : V2_WEIGHTS);
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();

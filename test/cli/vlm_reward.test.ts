@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/train.ts';
 import { parseTrainArgs, TrainArgsError } from '../../cli/train_args.ts';
 import { loadVlmReward, parseRewardSpec } from '../../cli/reward_spec.ts';
-import { OfflineEmbedder, V3_WEIGHTS } from '../../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, OfflineEmbedder, V3_WEIGHTS } from '../../rewards/vlm/offline/offline_embedder.ts';
 import { defaultRegistry } from '../../envs/index.ts';
 import { Rng } from '../../sim/rng.ts';
 
@@ -37,16 +37,20 @@ describe('--reward vlm', () => {
   });
 
   it('a goal prompt the offline embedder finds no fact in is refused at α > 0 with the reason', () => {
-    const v3 = () => OfflineEmbedder.load(V3_WEIGHTS);
-    expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5, embedder: v3() })).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
+    // v3 and the default v4 both embed a fact-free prompt as the bare scene, the baseline's point.
+    for (const file of [V3_WEIGHTS, DEFAULT_WEIGHTS]) expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5, embedder: OfflineEmbedder.load(file) }), file).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
   });
 
-  it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v3 = the shipped factored-space file); a missing file is named', () => {
+  it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v2, v3, v4 = the shipped files; unset = v4); a missing file is named', () => {
     const keep = process.env.REWARDFORGE_VLM_WEIGHTS;
     try {
-      process.env.REWARDFORGE_VLM_WEIGHTS = 'v3';
-      const v = loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 });
-      expect(v.reward.embedder.name).toBe('offline:rewardforge-scenes-v3');
+      for (const gen of ['v2', 'v3', 'v4']) {
+        process.env.REWARDFORGE_VLM_WEIGHTS = gen;
+        const v = loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 });
+        expect(v.reward.embedder.name).toBe(`offline:rewardforge-scenes-${gen}`);
+      }
+      delete process.env.REWARDFORGE_VLM_WEIGHTS;
+      expect(loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 }).reward.embedder.name).toBe('offline:rewardforge-scenes-v4');
       process.env.REWARDFORGE_VLM_WEIGHTS = path.join(tmp, 'missing.safetensors');
       expect(() => loadVlmReward(['the pole is upright'], 'classic/CartPole-v1', { alpha: 0 })).toThrow(/cannot read .*missing.safetensors/);
     } finally {
@@ -103,7 +107,7 @@ describe('--reward vlm', () => {
     const r = await captureStderr(() => main(['--env', 'classic/CartPole-v1', '--reward', 'vlm:the pole is upright', '--alpha', '0', '--steps', '512', '--num-envs', '2', '--quiet', '--eval-episodes', '2', '--out', out]));
     expect(r.code, r.err).toBe(0);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v2', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
+    expect(summary.reward).toMatchObject({ kind: 'vlm', generator: 'offline:rewardforge-scenes-v4', goals: ['the pole is upright'], baselines: ['a cart with a pole'], alpha: 0, cameras: ['default'] });
     expect(summary.reward.framesEmbedded).toBeGreaterThanOrEqual(512);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.reward.kind).toBe('vlm');

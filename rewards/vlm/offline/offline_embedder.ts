@@ -1,11 +1,11 @@
 /**
  * The built-in offline embedder: the dual encoder of dual_encoder.ts with the weights this project trains
- * (`npm run train:vlm`, cli/train_vlm.ts) and ships in rewards/vlm/offline/weights.safetensors. Nothing is
- * downloaded. Deterministic: same frames/texts → same embeddings, batch by batch.
+ * (`npm run train:vlm`, cli/train_vlm.ts) and ships in rewards/vlm/offline/ (the default v4 in
+ * weights-v4.safetensors; v2 and v3 beside it). Nothing is downloaded. Deterministic: same frames/texts → same embeddings, batch by batch.
  *
  * File layout: tensors `image.0.weight` … (image MLP), `text.table`, `text.0.weight` … (text MLP),
  * `image.mean`, `image.std` (pixel standardisation); `__metadata__.config` = the DualEncoderConfig JSON,
- * `__metadata__.heldout_top1` etc. = the training report.
+ * `__metadata__.report` = the training report; v4 adds `gate.image.…`, `gate.text.…` (its gate networks).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,17 +14,22 @@ import { decodeSafetensors, encodeSafetensors, type TensorMap } from '../../../s
 import type { Embedder } from '../embedder.ts';
 import { DualEncoder, type DualEncoderConfig } from './dual_encoder.ts';
 
-export const DEFAULT_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
+/** v2: the dense 64-d space (`REWARDFORGE_VLM_WEIGHTS=v2`; `npm run train:vlm`). */
+export const V2_WEIGHTS = fileURLToPath(new URL('./weights.safetensors', import.meta.url));
 /**
  * The factored-space embedder (v3, factored_space.ts), shipped beside the default (`REWARDFORGE_VLM_WEIGHTS=v3`):
  * prompts about the other scene get no signal at all, but its Reach reward is weaker (BENCHMARKS.md).
  */
 export const V3_WEIGHTS = fileURLToPath(new URL('./weights-v3.safetensors', import.meta.url));
 
-/** v4: one dense block per scene kind with v3's gates between scenes (`REWARDFORGE_VLM_WEIGHTS=v4`). */
+/**
+ * v4, the default: v2's networks (the same tensors) routed by scene kind by two small gate networks, so a
+ * prompt about the other scene kind scores every frame the same (`npm run train:vlm -- --scene-blocks`).
+ */
 export const V4_WEIGHTS = fileURLToPath(new URL('./weights-v4.safetensors', import.meta.url));
+export const DEFAULT_WEIGHTS = V4_WEIGHTS;
 
-/** A weights file's generation from its architecture: v3 factored space, v2 dense keypoints, v1 pixel MLP. */
+/** A weights file's generation from its architecture: v4 scene-routed, v3 factored space, v2 dense keypoints, v1 pixel MLP. */
 export function offlineName(config: DualEncoderConfig): string {
   return `offline:rewardforge-scenes-${config.factored?.members ? 'v4' : config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
 }
@@ -63,7 +68,7 @@ export class OfflineEmbedder implements Embedder {
     try {
       bytes = fs.readFileSync(file);
     } catch (e) {
-      throw new Error(`offline VLM embedder: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); rebuild it with \`npm run train:vlm\``);
+      throw new Error(`offline VLM embedder: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); rebuild it with \`npm run train:vlm\` (\`-- --scene-blocks\` for the default v4 file, \`-- --factored\` for v3)`);
     }
     const { model, metadata } = decodeDualEncoder(bytes);
     return new OfflineEmbedder(model, metadata);

@@ -8,7 +8,7 @@ import { collectEpisode } from '../../../cli/vlm_data.ts';
 import { captionTrue, captionWeight, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
 import { KeypointEncoder } from '../../../rewards/vlm/offline/keypoint_encoder.ts';
 import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
-import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V3_WEIGHTS, V4_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
+import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V2_WEIGHTS, V3_WEIGHTS, V4_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
 import { decodeSafetensors } from '../../../sim/io/safetensors.ts';
 import { infoNce, trainDualEncoder } from '../../../rewards/vlm/offline/train.ts';
 import { Rng } from '../../../sim/rng.ts';
@@ -48,7 +48,7 @@ function matchingCaptionRate(emb: OfflineEmbedder, env: string, atGoal: string, 
   return right / total;
 }
 
-describe('OfflineEmbedder (shipped weights)', () => {
+describe('OfflineEmbedder (shipped default weights, v4)', () => {
   const emb = OfflineEmbedder.load();
 
   it('loads from a safetensors file under 2 MB that records its held-out retrieval accuracy', () => {
@@ -56,7 +56,8 @@ describe('OfflineEmbedder (shipped weights)', () => {
     const report = JSON.parse(emb.metadata.report) as { heldoutTop1: number; chance: number; command: string };
     expect(report.heldoutTop1).toBeGreaterThan(3 * report.chance);
     expect(report.command).toMatch(/^npm run train:vlm/);
-    expect(emb.name).toBe('offline:rewardforge-scenes-v2');
+    expect(emb.name).toBe('offline:rewardforge-scenes-v4');
+    expect(OfflineEmbedder.load(V2_WEIGHTS).name).toBe('offline:rewardforge-scenes-v2');
   });
 
   it('is deterministic, and a frame embeds the same alone or in a batch', () => {
@@ -87,7 +88,7 @@ describe('OfflineEmbedder (shipped weights)', () => {
 
 describe('OfflineEmbedder (shipped v4 weights): v2 routed by scene kind', () => {
   it("its image and text networks are v2's tensor for tensor; the gate networks are its only addition", () => {
-    const v2 = decodeSafetensors(fs.readFileSync(DEFAULT_WEIGHTS)).tensors, v4 = decodeSafetensors(fs.readFileSync(V4_WEIGHTS)).tensors;
+    const v2 = decodeSafetensors(fs.readFileSync(V2_WEIGHTS)).tensors, v4 = decodeSafetensors(fs.readFileSync(V4_WEIGHTS)).tensors;
     for (const k of Object.keys(v2)) expect(Array.from(v4[k].data as Float32Array), k).toEqual(Array.from(v2[k].data as Float32Array));
     expect(Object.keys(v4).filter((k) => !(k in v2)).every((k) => k.startsWith('gate.'))).toBe(true);
   });
