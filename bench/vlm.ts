@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --suite vlm --json` — VLM zero-shot rewards (rewards/vlm) with the built-in offline
- * embedder (REWARDFORGE_VLM_WEIGHTS=v3 for the factored one; REWARDFORGE_VLM_URL for an HTTP endpoint):
+ * embedder (the default v4; REWARDFORGE_VLM_WEIGHTS=v2 or v3 for the others, REWARDFORGE_VLM_URL for an HTTP
+ * endpoint):
  *
  * 1. Correlation: Spearman ρ between the VLM-RM reward of each frame and ground-truth progress (Reach
  *    −‖TCP − goal‖, Push −‖cube − goal‖, CartPole −|θ|) over expert and uniformly random episodes

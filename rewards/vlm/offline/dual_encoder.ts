@@ -10,6 +10,8 @@
  * With `factored` (v3, `FACTORED_CONFIG`) both networks output F·k block values and S + F gate logits instead, and
  * a gated projection (factored_space.ts) makes the D = S + 1 + F·k wide embedding: one scene coordinate and
  * the blocks of the facts that apply (image) or that the caption mentions (text), everything else exactly 0.
+ * v4 (`SCENE_CONFIG`, the default file) keeps v2's D-wide outputs and adds two small gate networks
+ * (`gateNets`) that route them to one block per scene kind (factored_space.ts `shared`).
  *
  * Both outputs are L2-normalised by the user (VLM-RM and the InfoNCE loss normalise). Weights live in a
  * safetensors file with the architecture in `__metadata__` (offline_embedder.ts loads it).
@@ -82,7 +84,7 @@ export const SCENE_SPACE: FactoredSpace = {
   shared: true,
 };
 
-/** v2, the default: a dense 64-d space; ≈ 82 k parameters, 0.33 MB of F32 weights (the text table is most of it). */
+/** v2 (and v4's networks): a dense 64-d space; ≈ 82 k parameters, 0.33 MB of F32 weights (the text table is most of it). */
 export const DEFAULT_CONFIG: DualEncoderConfig = { imageSide: 32, imageHidden: 128, buckets: 1024, textEmbed: 48, textHidden: 128, dim: 64, imageNet: 'keypoints', pixelChannels: 16, keypoints: 8, pooledMaps: 8, keypointGain: 30 };
 
 /** v3: the same networks feeding the factored space (DEFAULT_SPACE); 86.5 k parameters, 0.35 MB. */

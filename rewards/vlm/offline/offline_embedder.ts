@@ -31,7 +31,7 @@ export const DEFAULT_WEIGHTS = V4_WEIGHTS;
 
 /** A weights file's generation from its architecture: v4 scene-routed, v3 factored space, v2 dense keypoints, v1 pixel MLP. */
 export function offlineName(config: DualEncoderConfig): string {
-  return `offline:rewardforge-scenes-${config.factored?.members ? 'v4' : config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
+  return `offline:rewardforge-scenes-${config.factored?.shared ? 'v4' : config.factored ? 'v3' : (config.imageNet ?? 'mlp') === 'keypoints' ? 'v2' : 'v1'}`;
 }
 
 export function encodeDualEncoder(model: DualEncoder, metadata: Record<string, string> = {}): Uint8Array {
