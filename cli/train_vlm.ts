@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     sigma: o.sigma,
     floor: o.floor,
     scale,
-    ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight } : {}),
+    ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight, gateLr: SCENE_TRAIN.gateLr } : {}),
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -138,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight } : {}) },
+    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight, gateLr: SCENE_TRAIN.gateLr } : {}) },
     robotCameras,
     command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${scale}${o.factored ? ` --factored --gate-weight ${gateWeight} --probe ${probe}` : o.sceneBlocks ? ` --scene-blocks --gate-weight ${gateWeight}` : ''} --robot-cameras ${robotCameras.join(',')}`,
   };

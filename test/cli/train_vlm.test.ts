@@ -73,7 +73,7 @@ describe('train:vlm', () => {
     expect((await quietly(() => main([...tiny, '--out', dense]))).code).toBe(0);
     const r = await quietly(() => main([...tiny, '--scene-blocks', '--out', routed]));
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out).loss).toEqual({ sigma: 0.05, floor: 20, scale: 12, gateWeight: 1 });
+    expect(JSON.parse(r.out).loss).toEqual({ sigma: 0.05, floor: 20, scale: 12, gateWeight: 1, gateLr: 0.01 });
     expect(JSON.parse(r.out).command).toMatch(/ --scene-blocks --gate-weight 1 /);
     const a = decodeSafetensors(fs.readFileSync(dense)).tensors, b = decodeSafetensors(fs.readFileSync(routed)).tensors;
     for (const k of Object.keys(a)) expect(Array.from(b[k].data as Float32Array), k).toEqual(Array.from(a[k].data as Float32Array));

@@ -55,9 +55,9 @@ export interface DualEncoderConfig {
   /**
    * Separate gate networks (v4; a shared factored space only): the image and text networks output the
    * shared k-wide rows alone, and two small MLPs give the S + F gate logits — the image's from its
-   * standardised pixels average-pooled to `pool`×`pool`, the text's from its bag of feature embeddings (no
-   * gradient into the table). The gates then train on their own optimiser and cannot move the embedding:
-   * with v2's seed and loss, v4's image and text networks are v2's tensor for tensor.
+   * standardised pixels average-pooled to `pool`×`pool`, the text's from the caption's hashed features
+   * themselves (a B-wide 0/1 vector), not from the embedding table, which moves as the embedding trains. The gates train on their own optimiser and cannot move the embedding: with v2's
+   * seed and loss, v4's image and text networks are v2's tensor for tensor.
    */
   readonly gateNets?: { readonly hidden: number; readonly pool: number };
 }
@@ -168,6 +168,7 @@ export class DualEncoder {
   private scratchDNet = new Float32Array(0);
   private scratchDGate = new Float32Array(0);
   private scratchPool = new Float32Array(0);
+  private scratchFreq = new Float32Array(0);
   private bagIds: Int32Array[] = [];
   private scratchIn = new Float32Array(0);
   private scratchBag = new Float32Array(0);
@@ -206,7 +207,7 @@ export class DualEncoder {
       const grng = new Rng(seed + 7919);
       const G = config.factored!.scenes.length + config.factored!.facts.length;
       this.imageGate = new Mlp({ sizes: [3 * pool * pool, hidden, G], activation: 'relu', init: 'torch', rng: grng });
-      this.textGate = new Mlp({ sizes: [config.textEmbed, hidden, G], activation: 'relu', init: 'torch', rng: grng });
+      this.textGate = new Mlp({ sizes: [config.buckets, hidden, G], activation: 'relu', init: 'torch', rng: grng });
     }
   }
 
@@ -312,7 +313,16 @@ export class DualEncoder {
     const net = this.text.forward(bag, n);
     if (!this.textHead) return net;
     if (!this.textGate) return this.textHead.forward(net, n, labels);
-    return this.textHead.forward(this.joinRows(net, this.textGate.forward(bag, n), n), n, labels);
+    // The text gate reads which hashed features the caption has (1 each), directly.
+    const Bk = this.config.buckets;
+    if (this.scratchFreq.length < n * Bk) this.scratchFreq = new Float32Array(n * Bk);
+    const freq = this.scratchFreq.subarray(0, n * Bk);
+    freq.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ids = this.bagIds[i];
+      for (const id of ids) freq[i * Bk + id] = 1;
+    }
+    return this.textHead.forward(this.joinRows(net, this.textGate.forward(freq, n), n), n, labels);
   }
 
   /**

@@ -40,6 +40,8 @@ export interface TrainOptions {
   readonly floor?: number;
   /** Weight of the gate logits' cross-entropy (factored space only; default 1). */
   readonly gateWeight?: number;
+  /** Peak learning rate of separate gate networks (config.gateNets; default `lr`): small classifiers that must fit within the embedding's schedule. */
+  readonly gateLr?: number;
   /**
    * Weight of the distance probe (factored space only; 0 = off): each distance fact's image block must
    * predict log(distance + 2 cm) linearly (a probe trained alongside, not saved). Meant to order frames
@@ -57,7 +59,7 @@ export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, batch: 128, lr: 1e-3, sc
 /** v3's changes (factored space): a larger logit scale for its smaller cosines, and the gates' weight. */
 export const FACTORED_TRAIN: Partial<TrainOptions> = { scale: 40, gateWeight: 10, probe: 0 };
 /** v4's changes (shared rows are contrasted as v2's, so v2's scale): the gates' weight. */
-export const SCENE_TRAIN: Partial<TrainOptions> = { scale: 12, gateWeight: 1 };
+export const SCENE_TRAIN: Partial<TrainOptions> = { scale: 12, gateWeight: 1, gateLr: 1e-2 };
 
 function normaliseRows(x: Float32Array, n: number, d: number, out: Float32Array, norms: Float32Array): void {
   for (let i = 0; i < n; i++) {
@@ -211,7 +213,8 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
   const rng = new Rng(opts.seed + 1);
   const adam = new Adam(model.params(), model.grads(), { lr: opts.lr });
   // v4's gate networks learn on their own optimiser and clipping, so the embedding's updates are v2's.
-  const gateAdam = model.gateParams().length > 0 ? new Adam(model.gateParams(), model.gateGrads(), { lr: opts.lr }) : undefined;
+  const gateLr = opts.gateLr ?? opts.lr;
+  const gateAdam = model.gateParams().length > 0 ? new Adam(model.gateParams(), model.gateGrads(), { lr: gateLr }) : undefined;
   const B = opts.batch, K = Math.floor(B / 2), M = B + K;
   const px = new Float32Array(B * inSize);
   const xh = new Float32Array(B * D), th = new Float32Array(M * D);
@@ -296,7 +299,7 @@ export function trainDualEncoder(data: VlmDataset, opts: TrainOptions = DEFAULT_
       adam.step();
       if (gateAdam) {
         clipGradNorm(model.gateGrads(), 1);
-        gateAdam.lr = adam.lr;
+        gateAdam.lr = (adam.lr * gateLr) / opts.lr;
         gateAdam.step();
       }
       opts.log?.(epoch, step, loss);

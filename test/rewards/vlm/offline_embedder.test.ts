@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectEpisode } from '../../../cli/vlm_data.ts';
-import { captionTrue, captionWeight, perturbedCaption, randomCaption, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
+import { captionTrue, captionWeight, perturbedCaption, randomCaption, SCENE_TEXT, sceneFacts } from '../../../rewards/vlm/offline/captions.ts';
 import { KeypointEncoder } from '../../../rewards/vlm/offline/keypoint_encoder.ts';
 import { downsample, DualEncoder, normaliseText, stem } from '../../../rewards/vlm/offline/dual_encoder.ts';
 import { DEFAULT_WEIGHTS, decodeDualEncoder, encodeDualEncoder, OfflineEmbedder, V2_WEIGHTS, V3_WEIGHTS, V4_WEIGHTS } from '../../../rewards/vlm/offline/offline_embedder.ts';
@@ -107,6 +107,23 @@ describe('OfflineEmbedder (shipped v4 weights): v2 routed by scene kind', () => 
     // Fact-free captions (the baselines) are their scene coordinate alone.
     expect(Array.from(t.subarray(2 * D, 3 * D))).toEqual([1, ...new Array(D - 1).fill(0)]);
     expect(Array.from(t.subarray(3 * D, 4 * D))).toEqual([0, 1, ...new Array(D - 2).fill(0)]);
+    // Every caption the generator writes is routed as its labels say, on scenes it never trained on: the
+    // fact-free phrasings (all of SCENE_TEXT) to their scene coordinate, the others to their facts' block.
+    const rng = new Rng(11);
+    const caps = Array.from({ length: 400 }, (_, i) => {
+      const u = () => rng.random() - 0.5;
+      const f = i % 3 === 2 ? sceneFacts({ kind: 'cartpole', x: 4 * u(), theta: 0.4 * u() }) : sceneFacts({ kind: 'arm', gripper: [u(), u(), 0.3 + u() / 2], goal: [u(), u(), 0.1], ...(i % 3 === 1 ? { cube: [u(), u(), 0.02] as const } : {}), gripperOpenness: rng.random() });
+      return randomCaption(f, rng);
+    });
+    for (const [scene, phrasings] of Object.entries(SCENE_TEXT)) for (const text of phrasings) caps.push({ facts: { scene }, text });
+    const e = emb.embedTexts(caps.map((c) => c.text));
+    const routes = caps.map((_, i) => [e[i * D], e[i * D + 1], nz(e, i * D + 3) ? 1 : 0, nz(e, i * D + 3 + k) ? 1 : 0].join(''));
+    const want = caps.map((c) => {
+      const arm = Object.keys(c.facts).some((f) => f !== 'scene' && c.facts.scene === 'arm'), cart = Object.keys(c.facts).some((f) => f !== 'scene' && c.facts.scene === 'cartpole');
+      return arm || cart ? `00${arm ? 1 : 0}${cart ? 1 : 0}` : c.facts.scene === 'arm' ? '1000' : '0100';
+    });
+    expect(routes).toEqual(want);
+    expect(want.filter((w) => w === '1000' || w === '0100').length).toBeGreaterThan(20);
   });
 });
 
