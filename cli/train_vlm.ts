@@ -68,8 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--floor <w>', 'weight of the false-pair floor term (0 = off)', nonNeg('--floor'), DEFAULT_TRAIN.floor ?? 0)
     .option('--scale <s>', `logit scale 1/τ of the contrastive loss (default ${DEFAULT_TRAIN.scale}, --factored ${FACTORED_TRAIN.scale})`, nonNeg('--scale'))
     .option('--factored', 'v3: the joint space factored by scene kind and fact family, with hard gates')
-    .option('--scene-blocks', 'v4: one dense block per scene kind, with v3\'s hard gates between scenes')
-    .option('--gate-weight <w>', `--factored, --scene-blocks: weight of the gates' cross-entropy (default ${FACTORED_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
+    .option('--scene-blocks', 'v4, the default embedder: v2\'s networks routed by scene kind by two gate networks')
+    .option('--gate-weight <w>', `weight of the gates' cross-entropy (--factored: default ${FACTORED_TRAIN.gateWeight}; --scene-blocks: default ${SCENE_TRAIN.gateWeight})`, nonNeg('--gate-weight'))
     .option('--probe <w>', `--factored: weight of the distance probe on the image blocks (default ${FACTORED_TRAIN.probe}, off)`, nonNeg('--probe'))
     .option('--robot-cameras <list>', 'robotics cameras to train on (each scene is seen from one of them)', 'front,side')
     .option('--out <file>', `weights file (default ${path.relative(process.cwd(), V2_WEIGHTS)}, --factored ${path.relative(process.cwd(), V3_WEIGHTS)}, --scene-blocks ${path.relative(process.cwd(), V4_WEIGHTS)})`)
@@ -90,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   const scale = o.scale ?? (o.factored ? FACTORED_TRAIN.scale! : o.sceneBlocks ? SCENE_TRAIN.scale! : DEFAULT_TRAIN.scale);
   const gateWeight = o.gateWeight ?? (o.sceneBlocks ? SCENE_TRAIN.gateWeight! : FACTORED_TRAIN.gateWeight!), probe = o.probe ?? FACTORED_TRAIN.probe!;
   const out = o.out ?? (o.factored ? V3_WEIGHTS : o.sceneBlocks ? V4_WEIGHTS : V2_WEIGHTS);
+  const gateOpts = o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight, gateLr: SCENE_TRAIN.gateLr } : {};
   const robotCameras = o.robotCameras.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
   const log = (m: string) => process.stderr.write(`train:vlm: ${m}\n`);
   const t0 = performance.now();
@@ -109,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     sigma: o.sigma,
     floor: o.floor,
     scale,
-    ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight, gateLr: SCENE_TRAIN.gateLr } : {}),
+    ...gateOpts,
     log: (epoch, step, loss) => {
       sum += loss;
       cnt++;
@@ -138,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     dataSeconds: Math.round(dataSeconds),
     trainSeconds: Math.round(trainSeconds),
     config,
-    loss: { sigma: o.sigma, floor: o.floor, scale, ...(o.factored ? { gateWeight, probe } : o.sceneBlocks ? { gateWeight, gateLr: SCENE_TRAIN.gateLr } : {}) },
+    loss: { sigma: o.sigma, floor: o.floor, scale, ...gateOpts },
     robotCameras,
     command: `npm run train:vlm -- --per-env ${o.perEnv} --heldout ${o.heldout} --epochs ${o.epochs} --seed ${o.seed} --image-side ${o.imageSide} --image-hidden ${o.imageHidden} --image-net ${o.imageNet} --keypoint-gain ${o.keypointGain} --sigma ${o.sigma} --floor ${o.floor} --scale ${scale}${o.factored ? ` --factored --gate-weight ${gateWeight} --probe ${probe}` : o.sceneBlocks ? ` --scene-blocks --gate-weight ${gateWeight}` : ''} --robot-cameras ${robotCameras.join(',')}`,
   };
