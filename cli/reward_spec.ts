@@ -195,7 +195,7 @@ export function loadVlmReward(goals: readonly string[], envId: string, opts: { b
   } catch (e) {
     embedder.close();
     if (e instanceof EmbedderError) throw new TrainArgsError(`--reward vlm: the embedder failed: ${e.message}`, 1);
-    // The offline v3 embedder gives a prompt that mentions none of its facts the bare scene's embedding,
+    // The offline v3 and v4 embedders give a prompt that mentions none of their facts the bare scene's embedding,
     // which is the baseline's: say so instead of leaving "coincide" unexplained.
     const hint = e instanceof RangeError && /coincide/.test(e.message) && embedder.name.startsWith('offline:') ? ` (the offline embedder recognises none of its facts in ${JSON.stringify(goals.join(' | '))}: it knows the scenes' distances, relations, gripper, pole and cart in its training vocabulary; README "VLM zero-shot rewards")` : '';
     if (e instanceof RangeError) throw new TrainArgsError(`--reward vlm: ${e.message}${hint}`);

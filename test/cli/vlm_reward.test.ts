@@ -38,7 +38,7 @@ describe('--reward vlm', () => {
 
   it('a goal prompt the offline embedder finds no fact in is refused at α > 0 with the reason', () => {
     // v3 and the default v4 both embed a fact-free prompt as the bare scene, the baseline's point.
-    for (const file of [V3_WEIGHTS, DEFAULT_WEIGHTS]) expect(() => loadVlmReward(['a wooden cart'], 'classic/CartPole-v1', { alpha: 0.5, embedder: OfflineEmbedder.load(file) }), file).toThrow(/coincide .*recognises none of its facts in "a wooden cart"/);
+    for (const file of [V3_WEIGHTS, DEFAULT_WEIGHTS]) expect(() => loadVlmReward(['a cart on a road'], 'classic/CartPole-v1', { alpha: 0.5, embedder: OfflineEmbedder.load(file) }), file).toThrow(/coincide .*recognises none of its facts in "a cart on a road"/);
   });
 
   it('REWARDFORGE_VLM_WEIGHTS picks the offline weights (v2, v3, v4 = the shipped files; unset = v4); a missing file is named', () => {
