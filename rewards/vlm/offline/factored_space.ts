@@ -172,10 +172,10 @@ export class FactoredHead {
   backward(dEmb: Float32Array, n: number, gateWeight = 1): Float32Array {
     if (n !== this.lastN) throw new Error(`FactoredHead.backward: batch ${n} does not match the last forward (${this.lastN})`);
     const { scenes, facts, block: k } = this.space;
-    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F, L0 = W - G;
+    const S = scenes.length, F = facts.length, W = this.netWidth, D = this.dim, G = S + F;
     const src = (f: number) => (this.space.shared ? 0 : f * k);
     if (this.dRaw.length < n * W) this.dRaw = new Float32Array(n * W);
-    const d = this.dRaw.subarray(0, n * W), raw = this.raw, out = this.out, gates = this.gates, labels = this.labels;
+    const d = this.dRaw.subarray(0, n * W), out = this.out, gates = this.gates;
     d.fill(0);
     for (let i = 0; i < n; i++) {
       const r = i * W, e = i * D, g = i * G;
@@ -192,14 +192,16 @@ export class FactoredHead {
           for (let c = 0; c < k; c++) d[r + src(f) + c] += (dEmb[o + c] - out[o + c] * dot) / nr;
         }
       }
-      if (labels !== undefined && gateWeight !== 0) {
-        for (let q = 0; q < G; q++) {
-          const z = raw[r + L0 + q];
-          d[r + L0 + q] = (gateWeight * (1 / (1 + Math.exp(-z)) - labels[g + q])) / (n * G);
-        }
-      }
     }
+    this.gateGrads(d, n, gateWeight);
     return d;
+  }
+
+  /** Into the gate-logit columns of `d` [n × netWidth]: `gateWeight` × d(gateLoss), when the last forward was labelled. */
+  private gateGrads(d: Float32Array, n: number, gateWeight: number): void {
+    const labels = this.labels, W = this.netWidth, G = this.space.scenes.length + this.space.facts.length, L0 = W - G;
+    if (labels === undefined || gateWeight === 0) return;
+    for (let i = 0; i < n; i++) for (let q = 0; q < G; q++) d[i * W + L0 + q] = (gateWeight * (1 / (1 + Math.exp(-this.raw[i * W + L0 + q])) - labels[i * G + q])) / (n * G);
   }
 
   /** Shared spaces: the shared k-wide rows of the last forward, copied into `out` [n × k]. */
@@ -218,14 +220,12 @@ export class FactoredHead {
   backwardShared(dRows: Float32Array, n: number, gateWeight = 1): Float32Array {
     if (!this.space.shared) throw new Error('FactoredHead.backwardShared: the space is not shared');
     if (n !== this.lastN) throw new Error(`FactoredHead.backwardShared: batch ${n} does not match the last forward (${this.lastN})`);
-    const k = this.space.block, W = this.netWidth, G = this.space.scenes.length + this.space.facts.length, L0 = W - G, labels = this.labels;
+    const k = this.space.block, W = this.netWidth;
     if (this.dRaw.length < n * W) this.dRaw = new Float32Array(n * W);
     const d = this.dRaw.subarray(0, n * W);
     d.fill(0);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < k; c++) d[i * W + c] = dRows[i * k + c];
-      if (labels !== undefined && gateWeight !== 0) for (let q = 0; q < G; q++) d[i * W + L0 + q] = (gateWeight * (1 / (1 + Math.exp(-this.raw[i * W + L0 + q])) - labels[i * G + q])) / (n * G);
-    }
+    for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) d[i * W + c] = dRows[i * k + c];
+    this.gateGrads(d, n, gateWeight);
     return d;
   }
 }
